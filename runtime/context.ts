@@ -1,0 +1,54 @@
+// Where the thread is now: the segment running and the activation its code belongs to.
+//
+// An activation is the logical operation that owns an access (race-model.md). A token is one entry
+// of an async function into it: the first part of an async function runs inside its caller's
+// segment, so entering pushes a token and the first suspension (or a synchronous completion) pops
+// back to the caller's. Continuations find their token again on the promise that resumes them.
+import { threadId } from 'node:worker_threads';
+import { EMPTY_CLOCK } from './clock.js';
+import type { ActivationInfo } from './report/types.js';
+import { Segment } from './segment.js';
+
+let nextActivationId = 1;
+
+export class Activation implements ActivationInfo {
+  readonly id = nextActivationId++;
+  readonly thread = threadId;
+  constructor(
+    readonly kind: string,
+    readonly originSite: number,
+  ) {}
+}
+
+export class Token {
+  /** True while the async function runs its first part inside the caller's segment. */
+  sync = true;
+  constructor(
+    readonly act: Activation,
+    readonly prev: Token | null,
+  ) {}
+}
+
+/** A (segment, token) pair, captured by pointer at every fork: made anew only when one changes. */
+export class Context {
+  constructor(
+    readonly seg: Segment,
+    readonly tok: Token,
+  ) {}
+}
+
+export function rootToken(kind: string, originSite = -1): Token {
+  const t = new Token(new Activation(kind, originSite), null);
+  t.sync = false;
+  return t;
+}
+
+export const current = {
+  ctx: new Context(new Segment(EMPTY_CLOCK), rootToken(threadId === 0 ? 'main module' : 'worker main module')),
+  /** Set by `dm()`: the next async function entered belongs to its caller's activation. */
+  direct: false,
+};
+
+export function setToken(tok: Token): void {
+  if (current.ctx.tok !== tok) current.ctx = new Context(current.ctx.seg, tok);
+}

@@ -1,0 +1,211 @@
+// Happens-before from Node's hooks.
+//
+// Why this mix (measured in bench/, see README "How it works"): `v8.promiseHooks` gives the promise
+// object itself at init/before/after/settled, so clocks live on promises as symbol properties (no
+// asyncId-keyed maps, no `destroy` hook: both cost 15-30x, shared/notes/happens-before.md §4).
+// async_hooks is used only for what promise hooks cannot see (timers, immediates, ticks, I/O,
+// messages); its own promise events are ignored. Queue order is never an edge: every callback
+// forks from the segment that scheduled it, and repeating resources (sockets, servers, ports,
+// intervals) start a root activation on every run, forked from their creation only.
+import { createHook, executionAsyncResource } from 'node:async_hooks';
+import { promiseHooks } from 'node:v8';
+import { EMPTY_CLOCK, join, VectorClock } from './clock.js';
+import { Context, current, rootToken, setToken, Token } from './context.js';
+import { Segment } from './segment.js';
+
+const CTX = Symbol('mapsan.context'); // Context at a promise's creation
+const PARENT = Symbol('mapsan.parent'); // the promise a reaction or await continuation hangs on
+const SETTLED = Symbol('mapsan.settled'); // Segment that resolved or rejected the promise
+const JOINS = Symbol('mapsan.joins'); // inputs of Promise.all / allSettled, all joined at settle
+const LAST = Symbol('mapsan.last'); // Segment of a previous run (thenable job, interval tick)
+const HANDOFF = Symbol('mapsan.handoff'); // Segment of an async `return thenable`
+const EXTRA = Symbol('mapsan.extra'); // a hand-off to join when this reaction runs
+const RCTX = Symbol('mapsan.resource-context'); // Context at a non-promise resource's creation
+const REPEAT = Symbol('mapsan.repeat'); // activation kind of a repeating resource
+
+type Tagged = Record<symbol, unknown>;
+
+// Repeating resources: each run is a root activation of its own (race-model.md, "Root activations").
+const REPEATING: Readonly<Record<string, string>> = {
+  TCPSERVERWRAP: 'connection handler',
+  PIPESERVERWRAP: 'connection handler',
+  TCPWRAP: 'socket event handler',
+  PIPEWRAP: 'socket event handler',
+  TLSWRAP: 'socket event handler',
+  UDPWRAP: 'socket event handler',
+  HTTPINCOMINGMESSAGE: 'request handler',
+  HTTPCLIENTREQUEST: 'response handler',
+  HTTP2SESSION: 'request handler',
+  MESSAGEPORT: 'message handler',
+  WORKER: 'worker event handler',
+  SIGNALWRAP: 'signal handler',
+  TTYWRAP: 'stream event handler',
+  FSEVENTWRAP: 'file watcher',
+  STATWATCHER: 'file watcher',
+  PROCESSWRAP: 'child process handler',
+};
+const INTERVAL = 'interval tick';
+
+// Saved contexts of the callbacks we are nested in.
+const saved: (Context | undefined)[] = [];
+let depth = 0;
+
+function enterSegment(clock: VectorClock, tok: Token): void {
+  saved[depth++] = current.ctx;
+  current.ctx = new Context(new Segment(clock), tok);
+  current.direct = false;
+  awaiting = false;
+}
+
+function leaveSegment(): void {
+  if (depth === 0) return;
+  current.ctx = saved[--depth]!;
+  saved[depth] = undefined;
+}
+
+// --- await suspension: `await _ms.aw(x)` ---------------------------------------------------------
+// After `aw(x)`, the await's continuation is the first promise created with parent `x` (x a native
+// promise), or with parent the wrapper promise the await makes for any other x. Seeing it is seeing
+// the async function suspend: the caller resumes next, so the caller's token comes back.
+let awaiting = false;
+let awaitTarget: unknown = undefined;
+let awaitWrapper: unknown = undefined;
+
+export function aw(x: unknown): unknown {
+  current.direct = false;
+  awaiting = true;
+  awaitTarget = x;
+  awaitWrapper = undefined;
+  return x;
+}
+
+function suspended(): void {
+  awaiting = false;
+  awaitTarget = awaitWrapper = undefined;
+  const tok = current.ctx.tok;
+  if (tok.sync) {
+    tok.sync = false;
+    setToken(tok.prev!);
+  }
+}
+
+// --- async `return thenable` hand-off -------------------------------------------------------------
+// The async function's promise adopts the thenable in a later job, which Node's hooks attribute to
+// the function's first segment: the segment that returned is lost (happens-before.md §3 item 2).
+export function handOff(x: unknown): void {
+  if (x instanceof Promise) (x as unknown as Tagged)[HANDOFF] = current.ctx.seg;
+}
+
+let inThenableJob = false;
+
+// --- Promise.all / allSettled join every input ------------------------------------------------------
+let collecting: unknown[] | null = null;
+
+function settleClock(p: Tagged): VectorClock {
+  const seg = p[SETTLED] as Segment | undefined;
+  let clock = seg === undefined ? EMPTY_CLOCK : seg.clock;
+  const inputs = p[JOINS] as Tagged[] | undefined;
+  if (inputs !== undefined) for (const q of inputs) clock = join(clock, settleClock(q));
+  return clock;
+}
+
+function patchJoiningCombinator(name: 'all' | 'allSettled'): void {
+  const original = Promise[name] as (this: unknown, iterable: unknown) => unknown;
+  const patched = {
+    [name](this: unknown, iterable: unknown): unknown {
+      const outer = collecting;
+      const inputs: unknown[] = [];
+      collecting = inputs;
+      try {
+        const result = Reflect.apply(original, this, [iterable]);
+        if (result instanceof Promise) (result as unknown as Tagged)[JOINS] = inputs;
+        return result;
+      } finally {
+        collecting = outer;
+      }
+    },
+  }[name];
+  Object.defineProperty(Promise, name, { value: patched, writable: true, configurable: true, enumerable: false });
+}
+
+// --- the hooks ----------------------------------------------------------------------------------------
+function promiseInit(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
+  const p = promise as unknown as Tagged;
+  p[CTX] = current.ctx;
+  if (parent === undefined) return;
+  p[PARENT] = parent;
+  if (collecting !== null) collecting.push(parent);
+  if (inThenableJob) {
+    const handoff = (parent as unknown as Tagged)[HANDOFF];
+    if (handoff !== undefined) p[EXTRA] = handoff;
+  }
+  if (awaiting) {
+    if (parent === awaitTarget || parent === awaitWrapper) suspended();
+    else if (awaitWrapper === undefined) awaitWrapper = promise;
+  }
+}
+
+function promiseBefore(promise: Promise<unknown>): void {
+  const p = promise as unknown as Tagged;
+  const ctx = (p[CTX] as Context | undefined) ?? current.ctx;
+  let clock = ctx.seg.clock;
+  const parent = p[PARENT] as Tagged | undefined;
+  if (parent !== undefined) clock = join(clock, settleClock(parent));
+  const last = p[LAST] as Segment | undefined;
+  if (last !== undefined) clock = join(clock, last.clock);
+  const extra = p[EXTRA] as Segment | undefined;
+  if (extra !== undefined) clock = join(clock, extra.clock);
+  enterSegment(clock, ctx.tok);
+  // A promise with no parent runs only a thenable job (adopting what an executor or async function
+  // resolved it with).
+  inThenableJob = parent === undefined;
+}
+
+function promiseAfter(promise: Promise<unknown>): void {
+  (promise as unknown as Tagged)[LAST] = current.ctx.seg;
+  inThenableJob = false;
+  leaveSegment();
+}
+
+function promiseSettled(promise: Promise<unknown>): void {
+  (promise as unknown as Tagged)[SETTLED] = current.ctx.seg;
+}
+
+function resourceInit(_id: number, type: string, _trigger: number, resource: object): void {
+  if (type === 'PROMISE') return;
+  const r = resource as Tagged;
+  r[RCTX] = current.ctx;
+  const kind = REPEATING[type] ?? (type === 'Timeout' && (resource as { _repeat?: unknown })._repeat ? INTERVAL : undefined);
+  if (kind !== undefined) r[REPEAT] = kind;
+}
+
+function resourceBefore(): void {
+  const r = executionAsyncResource() as Tagged;
+  const ctx = r[RCTX] as Context | undefined;
+  if (ctx === undefined) return;
+  const kind = r[REPEAT] as string | undefined;
+  if (kind === undefined) {
+    enterSegment(ctx.seg.clock, ctx.tok);
+    return;
+  }
+  const last = kind === INTERVAL ? (r[LAST] as Segment | undefined) : undefined;
+  enterSegment(last === undefined ? ctx.seg.clock : join(ctx.seg.clock, last.clock), rootToken(kind));
+}
+
+function resourceAfter(): void {
+  const r = executionAsyncResource() as Tagged;
+  if (r[RCTX] === undefined) return;
+  if (r[REPEAT] === INTERVAL) r[LAST] = current.ctx.seg;
+  leaveSegment();
+}
+
+let installed = false;
+
+export function installHooks(): void {
+  if (installed) return;
+  installed = true;
+  patchJoiningCombinator('all');
+  patchJoiningCombinator('allSettled');
+  promiseHooks.createHook({ init: promiseInit, before: promiseBefore, after: promiseAfter, settled: promiseSettled });
+  createHook({ init: resourceInit, before: resourceBefore, after: resourceAfter }).enable();
+}

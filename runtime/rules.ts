@@ -1,0 +1,218 @@
+// The race rules of ../shared/race-model.md, applied at each access. Every rule is checked in both
+// directions: when the last access of a pattern arrives (against the writes already remembered), and
+// when a write arrives later in the run (against the patterns already remembered), because the
+// interleaving that loses the update need not be the one this run happened to take.
+import { config } from './config.js';
+import { current } from './context.js';
+import { captureStack, reportRace } from './report/index.js';
+import type { RaceKind } from './report/types.js';
+import { concurrent, happensBefore, Segment, stamp } from './segment.js';
+import { Access, accessRingOf, Iteration, MapShadow, Pair, Ring, ShadowKey } from './shadow.js';
+
+/** The running segment, stamped with its identity on the first Map access. */
+export function currentSegment(): Segment {
+  const seg = current.ctx.seg;
+  if (seg.chain < 0) stamp(seg);
+  return seg;
+}
+
+// The access being made now; copied into history slots, never kept itself.
+const now = new Access();
+
+function setNow(op: string, site: number): Segment {
+  const seg = currentSegment();
+  now.set(seg, site, current.ctx.tok.act, op, config.fullStacks ? captureStack() : undefined);
+  return seg;
+}
+
+/** w could land between first and second: it is ordered with neither. */
+function between(w: Access, first: Access, second: Access): boolean {
+  return concurrent(w.seg, first.seg) || concurrent(w.seg, second.seg);
+}
+
+const isRemoval = (op: string): boolean => op === 'delete' || op === 'clear';
+
+function race(kind: RaceKind, ms: MapShadow, key: unknown, membership: boolean, ...parts: [Access, string][]): void {
+  reportRace({
+    kind,
+    key,
+    membership,
+    mapSite: ms.createdAt,
+    accesses: parts.map(([a, role]) => ({ op: a.op, role, site: a.site, activation: a.act, stack: a.stack })),
+  });
+}
+
+function eachWrite(sk: ShadowKey, ms: MapShadow, fn: (w: Access) => boolean): void {
+  if (sk.writes !== null) for (const w of sk.writes.items) if (fn(w)) return;
+  if (ms.clears !== null) for (const w of ms.clears.items) if (fn(w)) return;
+}
+
+export function read(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site: number, hasTrue: boolean): void {
+  const seg = currentSegment();
+  const st = sk.stateOf(current.ctx.tok.act);
+  if (st.seg === seg) {
+    st.last.set(seg, site, st.act, op, undefined);
+    st.read.set(seg, site, st.act, op, undefined);
+    st.lastHasTrue = hasTrue;
+    return;
+  }
+  setNow(op, site);
+  const prev = st.seg;
+  if (prev !== null && happensBefore(prev, seg)) {
+    if (op === 'get' && st.last.op === 'has' && st.lastHasTrue) staleRead(ms, sk, key, st.last, true);
+    else if (config.strict) staleRead(ms, sk, key, st.last, false);
+  }
+  if (config.strict && sk.lastReadSeg !== seg) {
+    sk.lastReadSeg = seg;
+    plainRaces(ms, sk, key, false, 'read');
+    accessRingOf(sk, 'reads').slot().copy(now);
+  }
+  st.seg = seg;
+  st.last.copy(now);
+  st.read.copy(now);
+  st.lastHasTrue = hasTrue;
+}
+
+export function write(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site: number): void {
+  const seg = setNow(op, site);
+  if (sk.lastWriteSeg !== seg) {
+    sk.lastWriteSeg = seg;
+    breaksPairs(ms, sk, key);
+    if (config.strict) plainRaces(ms, sk, key, false, 'write');
+    accessRingOf(sk, 'writes').slot().copy(now);
+  }
+  const st = sk.stateOf(now.act);
+  if (st.seg !== seg) {
+    // The first access of this activation to the key in this segment: a write based on a read
+    // made in its last segment touching the key, if that segment read it at all.
+    if (st.seg !== null && st.read.site >= 0 && happensBefore(st.seg, seg)) lostUpdate(ms, sk, key, st.read);
+    st.seg = seg;
+    st.read.site = -1;
+  }
+  st.last.copy(now);
+  st.lastHasTrue = false;
+}
+
+/** clear(): remembered once for keys not seen yet, then a write of every key seen. */
+export function clearAll(ms: MapShadow, keys: [unknown, ShadowKey][], site: number): void {
+  setNow('clear', site);
+  (ms.clears ??= new Ring(() => new Access())).slot().copy(now);
+  for (const [key, sk] of keys) write(ms, sk, key, 'clear', site);
+}
+
+function lostUpdate(ms: MapShadow, sk: ShadowKey, key: unknown, stale: Access): void {
+  eachWrite(sk, ms, (w) => {
+    if (!between(w, stale, now)) return false;
+    race('lost-update', ms, key, false, [stale, 'read'], [w, 'other-write'], [now, 'write']);
+    return true;
+  });
+  const pair = (sk.lostUpdatePairs ??= new Ring(() => new Pair())).slot();
+  pair.first.copy(stale);
+  pair.second.copy(now);
+}
+
+function staleRead(ms: MapShadow, sk: ShadowKey, key: unknown, first: Access, removalsOnly: boolean): void {
+  const [firstRole, secondRole] = removalsOnly ? ['check', 'use'] : ['first', 'second'];
+  eachWrite(sk, ms, (w) => {
+    if ((removalsOnly && !isRemoval(w.op)) || !between(w, first, now)) return false;
+    race('stale-read', ms, key, false, [first, firstRole], [w, 'other-write'], [now, secondRole]);
+    return true;
+  });
+  const pair = (sk.staleReadPairs ??= new Ring(() => new Pair())).slot();
+  pair.first.copy(first);
+  pair.second.copy(now);
+  pair.removalsOnly = removalsOnly;
+}
+
+/** The write being made now, as the other write of patterns completed earlier in the run. */
+function breaksPairs(ms: MapShadow, sk: ShadowKey, key: unknown): void {
+  if (sk.lostUpdatePairs !== null) {
+    for (const p of sk.lostUpdatePairs.items) {
+      if (between(now, p.first, p.second)) race('lost-update', ms, key, false, [p.first, 'read'], [now, 'other-write'], [p.second, 'write']);
+    }
+  }
+  if (sk.staleReadPairs !== null) {
+    for (const p of sk.staleReadPairs.items) {
+      if ((p.removalsOnly && !isRemoval(now.op)) || !between(now, p.first, p.second)) continue;
+      const [firstRole, secondRole] = p.removalsOnly ? ['check', 'use'] : ['first', 'second'];
+      race('stale-read', ms, key, false, [p.first, firstRole], [now, 'other-write'], [p.second, secondRole]);
+    }
+  }
+}
+
+/** strict: Go-style races, two accesses from concurrent segments, at least one a write. */
+function plainRaces(ms: MapShadow, sk: ShadowKey, key: unknown, membership: boolean, role: 'read' | 'write'): void {
+  if (sk.writes !== null) {
+    for (const w of sk.writes.items) {
+      if (concurrent(w.seg, now.seg)) {
+        race(role === 'write' ? 'write-write' : 'read-write', ms, key, membership, [w, 'write'], [now, role]);
+        break;
+      }
+    }
+  }
+  if (role === 'write' && sk.reads !== null) {
+    for (const r of sk.reads.items) {
+      if (concurrent(r.seg, now.seg)) {
+        race('read-write', ms, key, membership, [r, 'read'], [now, 'write']);
+        break;
+      }
+    }
+  }
+}
+
+// --- membership and iteration ----------------------------------------------------------------------
+
+export function membershipRead(ms: MapShadow, op: string, site: number): void {
+  if (!config.strict) return;
+  const m = ms.membership;
+  const seg = setNow(op, site);
+  if (m.lastReadSeg === seg) return;
+  m.lastReadSeg = seg;
+  plainRaces(ms, m, undefined, true, 'read');
+  accessRingOf(m, 'reads').slot().copy(now);
+}
+
+export function membershipWrite(ms: MapShadow, op: string, site: number): void {
+  const m = ms.membership;
+  const seg = setNow(op, site);
+  if (m.lastWriteSeg === seg) return;
+  m.lastWriteSeg = seg;
+  if (ms.iterations !== null) {
+    for (const it of ms.iterations.items) {
+      const step = concurrentStep(it, now);
+      if (step !== null) race('iteration-during-mutation', ms, undefined, true, [step, 'iteration'], [now, 'mutation']);
+    }
+  }
+  if (config.strict) plainRaces(ms, m, undefined, true, 'write');
+  accessRingOf(m, 'writes').slot().copy(now);
+}
+
+function concurrentStep(it: Iteration, w: Access): Access | null {
+  if (concurrent(it.start.seg, w.seg)) return it.start;
+  for (const step of it.steps.items) if (concurrent(step.seg, w.seg)) return step;
+  return null;
+}
+
+export function startIteration(ms: MapShadow, site: number): Iteration {
+  membershipRead(ms, 'iterate', site);
+  return new Iteration(currentSegment(), site, current.ctx.tok.act, 'iterate');
+}
+
+/** One step of an iteration; only iterations whose steps span segments can race. */
+export function iterationStep(ms: MapShadow, it: Iteration): void {
+  const seg = currentSegment();
+  if (it.lastSeg === seg) return;
+  it.lastSeg = seg;
+  const step = it.steps.slot();
+  step.set(seg, it.start.site, current.ctx.tok.act, 'iterate', config.fullStacks ? captureStack() : undefined);
+  if (!it.spansSegments) {
+    it.spansSegments = true;
+    (ms.iterations ??= new Ring<Iteration>(() => it)).add(it);
+  }
+  const writes = ms.membership.writes;
+  if (writes === null) return;
+  for (const w of writes.items) {
+    const s = concurrent(it.start.seg, w.seg) ? it.start : concurrent(step.seg, w.seg) ? step : null;
+    if (s !== null) race('iteration-during-mutation', ms, undefined, true, [s, 'iteration'], [w, 'mutation']);
+  }
+}

@@ -1,0 +1,56 @@
+// A segment is one run of code by the event loop, to completion. It gets an identity (chain, epoch)
+// only at its first Map access: segments that touch no Map only carry clocks from their causes to
+// what they schedule.
+import { threadId } from 'node:worker_threads';
+import { epochOf, VectorClock, withEpoch } from './clock.js';
+
+export class Segment {
+  /** Entry clock until the segment is stamped, then entry clock with its own (chain, epoch). */
+  clock: VectorClock;
+  chain = -1;
+  epoch = 0;
+  constructor(clock: VectorClock) {
+    this.clock = clock;
+  }
+}
+
+// Chain ids are unique across threads so clocks can travel with messages: the thread id picks a
+// block of 2^24 chains. Chains never recycle in one thread; reuse of tails keeps them few.
+const CHAINS_PER_THREAD = 2 ** 24;
+const firstChain = threadId * CHAINS_PER_THREAD;
+const tails: number[] = [];
+
+export function chainCount(): number {
+  return tails.length;
+}
+
+/** Gives a segment its identity: it extends a chain whose tail it follows, or opens a new one. */
+export function stamp(seg: Segment): void {
+  const clock = seg.clock;
+  const chains = clock.chains;
+  for (let i = chains.length - 1; i >= 0; i--) {
+    const local = chains[i] - firstChain;
+    if (local >= 0 && local < tails.length && tails[local] === clock.epochs[i]) {
+      extend(seg, local);
+      return;
+    }
+  }
+  tails.push(0);
+  extend(seg, tails.length - 1);
+}
+
+function extend(seg: Segment, local: number): void {
+  const epoch = ++tails[local];
+  seg.chain = firstChain + local;
+  seg.epoch = epoch;
+  seg.clock = withEpoch(seg.clock, seg.chain, epoch);
+}
+
+/** a happens before b (a, b stamped or a unstamped and then vacuously false). */
+export function happensBefore(a: Segment, b: Segment): boolean {
+  return a !== b && a.chain >= 0 && epochOf(b.clock, a.chain) >= a.epoch;
+}
+
+export function concurrent(a: Segment, b: Segment): boolean {
+  return a !== b && !happensBefore(a, b) && !happensBefore(b, a);
+}

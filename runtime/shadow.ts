@@ -1,0 +1,178 @@
+// Shadow state: what is remembered per (Map, key), and per Map for its membership and iterations.
+// Histories are rings of at most `history_size` slots (TSan's history_size), grown lazily and then
+// reused in place, so a steady-state access allocates nothing. Object keys are held weakly, and the
+// whole shadow hangs off its Map, so neither keys nor dead Maps are kept alive.
+import { Activation } from './context.js';
+import { config } from './config.js';
+import { EMPTY_CLOCK } from './clock.js';
+import { mapHas, mapIteratorNext, mapKeys } from './originals.js';
+import { Segment } from './segment.js';
+
+const NOWHERE = new Segment(EMPTY_CLOCK);
+const NOBODY = new Activation('none', -1);
+
+/** One remembered access. */
+export class Access {
+  seg = NOWHERE;
+  site = -1;
+  act = NOBODY;
+  op = '';
+  stack: string | undefined = undefined;
+  copy(from: Access): void {
+    this.set(from.seg, from.site, from.act, from.op, from.stack);
+  }
+  set(seg: Segment, site: number, act: Activation, op: string, stack: string | undefined): void {
+    this.seg = seg;
+    this.site = site;
+    this.act = act;
+    this.op = op;
+    this.stack = stack;
+  }
+}
+
+/** A bounded ring of reusable slots. */
+export class Ring<T> {
+  readonly items: T[] = [];
+  private next = 0;
+  constructor(private readonly make: () => T) {}
+  /** The slot to overwrite: a new one while the ring grows, then the oldest. */
+  slot(): T {
+    if (this.items.length < config.historySize) {
+      const item = this.make();
+      this.items.push(item);
+      return item;
+    }
+    const item = this.items[this.next];
+    this.next = (this.next + 1) % this.items.length;
+    return item;
+  }
+  /** Keeps `item` in place of the oldest. */
+  add(item: T): void {
+    if (this.items.length < config.historySize) this.items.push(item);
+    else {
+      this.items[this.next] = item;
+      this.next = (this.next + 1) % this.items.length;
+    }
+  }
+}
+
+/** Two accesses of one activation that a write in between would break. */
+export class Pair {
+  readonly first = new Access();
+  readonly second = new Access();
+  /** stale-read pairs of the check-then-use shape: only removals break them. */
+  removalsOnly = false;
+}
+
+/** What one activation last did to one key. */
+export class ActivationState {
+  act = NOBODY;
+  /** The last segment in which the activation touched the key. */
+  seg: Segment | null = null;
+  /** Its last access there, and its last read there (site -1 when it only wrote). */
+  readonly last = new Access();
+  readonly read = new Access();
+  lastHasTrue = false;
+}
+
+export class ShadowKey {
+  writes: Ring<Access> | null = null;
+  reads: Ring<Access> | null = null;
+  lostUpdatePairs: Ring<Pair> | null = null;
+  staleReadPairs: Ring<Pair> | null = null;
+  readonly states: ActivationState[] = [];
+  private nextState = 0;
+  lastState: ActivationState | null = null;
+  lastWriteSeg: Segment | null = null;
+  lastReadSeg: Segment | null = null;
+
+  stateOf(act: Activation): ActivationState {
+    const last = this.lastState;
+    if (last !== null && last.act === act) return last;
+    const states = this.states;
+    for (let i = 0; i < states.length; i++) {
+      if (states[i].act === act) return (this.lastState = states[i]);
+    }
+    let st: ActivationState;
+    if (states.length < config.historySize) states.push((st = new ActivationState()));
+    else {
+      st = states[this.nextState];
+      this.nextState = (this.nextState + 1) % states.length;
+      st.seg = null;
+      st.lastHasTrue = false;
+    }
+    st.act = act;
+    return (this.lastState = st);
+  }
+}
+
+/** An iteration over a Map whose steps may span segments. */
+export class Iteration {
+  readonly start = new Access();
+  /** Distinct segments its steps ran in: the first, and the latest ones. */
+  readonly firstSeg: Segment;
+  readonly steps: Ring<Access> = new Ring(() => new Access());
+  lastSeg: Segment;
+  spansSegments = false;
+  constructor(seg: Segment, site: number, act: Activation, op: string) {
+    this.start.set(seg, site, act, op, undefined);
+    this.firstSeg = this.lastSeg = seg;
+  }
+}
+
+const accessRing = (): Ring<Access> => new Ring(() => new Access());
+
+export class MapShadow {
+  private keys: Map<unknown, ShadowKey> | null = null;
+  private objectKeys: WeakMap<object, ShadowKey> | null = null;
+  /** The Map's membership, as one more location. */
+  readonly membership = new ShadowKey();
+  /** clear() writes every key, including keys never seen: remembered here once. */
+  clears: Ring<Access> | null = null;
+  iterations: Ring<Iteration> | null = null;
+  createdAt = -1;
+  private pruneAt = 1024;
+
+  keyShadow(key: unknown, map: Map<unknown, unknown>): ShadowKey {
+    if (key !== null && (typeof key === 'object' || typeof key === 'function')) {
+      const weak = (this.objectKeys ??= new WeakMap());
+      let sk = weak.get(key);
+      if (sk === undefined) weak.set(key, (sk = new ShadowKey()));
+      return sk;
+    }
+    const keys = (this.keys ??= new Map());
+    let sk = keys.get(key);
+    if (sk === undefined) {
+      if (keys.size >= this.pruneAt) this.prune(keys, map);
+      keys.set(key, (sk = new ShadowKey()));
+    }
+    return sk;
+  }
+
+  /** Shadows of every key clear() writes: primitive keys ever seen, object keys present now. */
+  clearedKeys(map: Map<unknown, unknown>): [unknown, ShadowKey][] {
+    const out: [unknown, ShadowKey][] = [];
+    if (this.keys !== null) for (const entry of this.keys) out.push(entry);
+    if (this.objectKeys !== null) {
+      for (const key of iterate(mapKeys(map))) {
+        const sk = typeof key === 'object' || typeof key === 'function' ? this.objectKeys.get(key as object) : undefined;
+        if (sk !== undefined) out.push([key, sk]);
+      }
+    }
+    return out;
+  }
+
+  /** Forgets keys no longer in the Map once the shadow outgrows it (a Map of churning sessions). */
+  private prune(keys: Map<unknown, ShadowKey>, map: Map<unknown, unknown>): void {
+    for (const key of keys.keys()) if (!mapHas(map, key)) keys.delete(key);
+    this.pruneAt = Math.max(1024, keys.size * 2);
+  }
+}
+
+function* iterate(it: Iterator<unknown>): Generator<unknown> {
+  for (let r = mapIteratorNext(it); !r.done; r = mapIteratorNext(it)) yield r.value;
+}
+
+export function accessRingOf(sk: ShadowKey, which: 'writes' | 'reads'): Ring<Access> {
+  return (sk[which] ??= accessRing());
+}
