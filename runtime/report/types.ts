@@ -17,7 +17,8 @@ export interface AccessRef {
   role: string;
   site: number;
   activation: ActivationInfo;
-  /** Stack captured at the access (stacks=full), or undefined. */
+  /** Stack captured at the access by `captureStack()` (stacks=full), or undefined. Only strings from
+   *  captureStack belong here: they hold generated positions, mapped to the source when reported. */
   stack?: string;
 }
 
@@ -33,7 +34,9 @@ export interface RaceFinding {
   accesses: AccessRef[];
 }
 
-// The JSON contract (`--json FILE`), kept stable; see README.
+// The JSON contract (`--json FILE`), kept stable; see README. Every `file` is absolute (or has
+// strip_path_prefix removed), every `column` 1-based as in stack frames and editors, every position
+// in the source the user wrote.
 export interface JsonAccess {
   op: string;
   role: string;
@@ -41,14 +44,25 @@ export interface JsonAccess {
   line: number;
   column: number;
   function: string;
+  /** `origin` is `file:line:column` where the activation began, or '' when unknown. */
   activation: { id: number; kind: string; origin: string; thread: number };
+  /** Frames as `fn (file:line:column)`, innermost first; only where a stack was captured. */
   stack?: string[];
 }
 
 export interface JsonRace {
   kind: RaceKind;
+  /** The key as util.inspect shows it (at most 80 characters); '' for a membership race. */
   key: string;
+  /** true when the race is on which keys the Map holds, not on one key. */
+  membership: boolean;
   map: { file: string; line: number; column: number } | null;
+  /** In story order, as in the text report. */
   accesses: JsonAccess[];
+  /** How many times this race (same kind, same sites) was seen: other keys, other requests. */
   count: number;
+}
+
+export interface JsonReport {
+  races: JsonRace[];
 }

@@ -1,0 +1,108 @@
+// npm run bench: every speed bound of the project, as ratios against the same work without mapsan.
+// Medians of a few runs; wall-clock on a shared 2-core machine is noisy, so read trends, not digits.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bench = (f) => join(root, 'bench', f);
+const cli = join(root, 'bin', 'mapsan.js');
+const require = createRequire(import.meta.url);
+const RUNS = Number(process.env.BENCH_RUNS || 3);
+const rows = [];
+
+function run(args, env = {}) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  return { ms, stdout: r.stdout, stderr: r.stderr };
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const times = (n, f) => Array.from({ length: n }, f);
+const row = (name, value, bound, ok) => rows.push({ name, value, bound, verdict: ok ? 'ok' : 'OVER' });
+const fmt = (x, digits = 2) => x.toFixed(digits);
+
+// --- transform speed: a 500 KB file --------------------------------------------------------------
+{
+  const babel = require('@babel/core');
+  const plugin = require(join(root, 'dist/plugin/index.js'));
+  const chunk = `
+export class Cache${'$'}{i} {
+  constructor() { this.store = new Map(); this.hits = 0; }
+  async refresh(user) {
+    const entry = this.store.get(user) ?? { user, version: 0 };
+    const token = await this.fetchToken(user);
+    this.store.set(user, { ...entry, token, version: entry.version + 1 });
+    for (const [k, v] of this.store) if (v.version > 10) this.store.delete(k);
+    return this.store.size + (this.store.has(user) ? 1 : 0);
+  }
+  fetchToken(user) { return new Promise((resolve) => setImmediate(() => resolve(user + '-token'))); }
+}
+`;
+  let source = '';
+  for (let i = 0; source.length < 500_000; i++) source += chunk.replaceAll('${i}', String(i));
+  const transform = () => babel.transformSync(source, { filename: join(root, 'bench/big.js'), configFile: false, babelrc: false, plugins: [plugin], sourceMaps: true });
+  transform(); // warm up Babel itself
+  const ms = median(times(RUNS, () => { const t0 = performance.now(); transform(); return performance.now() - t0; }));
+  row(`transform ${Math.round(source.length / 1000)} KB file`, `${fmt(ms, 0)} ms`, '< 1000 ms', ms < 1000);
+}
+
+// --- startup with a transform-cache hit ------------------------------------------------------------
+{
+  const dir = mkdtempSync(join(tmpdir(), 'mapsan-bench-'));
+  const file = join(dir, 'hello.js');
+  writeFileSync(file, "const m = new Map([['a', 1]]);\nconsole.log(m.get('a'));\n");
+  run([cli, file]); // fills the cache
+  const plain = median(times(5, () => run([file]).ms));
+  const hit = median(times(5, () => run([cli, file]).ms));
+  row('startup, cache hit, over plain node', `+${fmt(hit - plain, 0)} ms (${fmt(plain, 0)} → ${fmt(hit, 0)})`, '< 100 ms', hit - plain < 100);
+}
+
+// --- one Map operation --------------------------------------------------------------------------------
+{
+  const ns = (args) => JSON.parse(run(args).stdout.trim()).nsPerOp;
+  const plain = median(times(RUNS, () => ns([bench('map-ops.js')])));
+  const inst = median(times(RUNS, () => ns([cli, bench('map-ops.js')])));
+  row('one Map operation (get/set)', `${fmt(inst / plain)}x (${fmt(plain, 1)} → ${fmt(inst, 1)} ns)`, '≤ 3x', inst / plain <= 3);
+}
+
+// --- promise-heavy program, whole process ------------------------------------------------------------------
+{
+  const args = [bench('promise-heavy.js'), '2000', '100'];
+  const plain = median(times(RUNS, () => run(args).ms));
+  const inst = median(times(RUNS, () => run([cli, ...args]).ms));
+  row('promise-heavy program (2000 async fns x 100 awaits)', `${fmt(inst / plain)}x (${fmt(plain, 0)} → ${fmt(inst, 0)} ms)`, '≤ 3x', inst / plain <= 3);
+  const full = median(times(RUNS, () => run([cli, ...args], { MAPSAN_OPTIONS: 'stacks=full' }).ms));
+  row('  same with stacks=full', `${fmt(full / plain)}x (${fmt(full, 0)} ms)`, 'documented', true);
+}
+
+// --- memory across 1M activations ------------------------------------------------------------------------
+{
+  const out = run(['--expose-gc', cli, bench('activations-memory.js'), '1000000']).stdout;
+  const { heapMB } = JSON.parse(out.trim().split('\n').pop());
+  const growth = heapMB[heapMB.length - 1] - heapMB[0];
+  row('heap across 1M activations (MB at each 100k)', heapMB.join(' '), 'flat (< 10 MB growth)', growth < 10);
+}
+
+// --- workers: 10,000 messages of 1 KB ---------------------------------------------------------------------------
+if (existsSync(bench('workers.mjs'))) {
+  const plain = median(times(RUNS, () => run([bench('workers.mjs')]).ms));
+  const inst = median(times(RUNS, () => run([cli, bench('workers.mjs')]).ms));
+  row('10,000 messages of 1 KB between two workers', `${fmt(inst / plain)}x (${fmt(plain, 0)} → ${fmt(inst, 0)} ms)`, '≤ 1.5x', inst / plain <= 1.5);
+}
+
+// --- test runners on examples/ -------------------------------------------------------------------------------
+if (existsSync(bench('test-runners.mjs'))) {
+  for (const line of run([bench('test-runners.mjs')]).stdout.trim().split('\n')) {
+    const r = JSON.parse(line);
+    row(`${r.name} suite of examples/ with mapsan`, `${fmt(r.ratio)}x (${fmt(r.plainMs, 0)} → ${fmt(r.mapsanMs, 0)} ms)`, '≤ 1.5x', r.ratio <= 1.5);
+  }
+}
+
+const width = Math.max(...rows.map((r) => r.name.length));
+console.log(`mapsan bench on Node ${process.version} (median of ${RUNS})\n`);
+for (const r of rows) console.log(`${r.name.padEnd(width)}  ${r.value.padEnd(36)}  bound ${r.bound.padEnd(24)} ${r.verdict}`);

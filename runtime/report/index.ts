@@ -1,0 +1,191 @@
+// The reporter's API, called by the engine. Everything here runs only when a race is found or the
+// process exits, except captureStack (stacks=full). Nothing may throw into the user's program.
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isatty } from 'node:tty';
+import { isMainThread, threadId } from 'node:worker_threads';
+import { DEFAULT_OPTIONS, OptionsError, type Options } from '../options.js';
+import { describeActivation } from './activation.js';
+import { colourful, plain, wantsColour, type Paint } from './colour.js';
+import { RaceRegistry } from './dedup.js';
+import { mergeRaces, toJson, writeJsonReport } from './format-json.js';
+import { formatReport, formatSummary } from './format-text.js';
+import { Paths } from './paths.js';
+import { buildRecord, sitePosition } from './record.js';
+import { fileSink, stderrSink, type Sink } from './sink.js';
+import { captureStack, ownDirs } from './stack.js';
+import { isSuppressed, loadSuppressions, type Rule } from './suppressions.js';
+import { clearWorkerReports, collectWorkerReports, publishWorkerReport, type ThreadReport } from './threads.js';
+import type { ActivationInfo, RaceFinding } from './types.js';
+
+export { captureStack } from './stack.js';
+export type { ActivationInfo, JsonRace, RaceFinding } from './types.js';
+
+const OWN_DIRS = ownDirs(__dirname);
+
+interface State {
+  options: Options;
+  paths: Paths;
+  rules: Rule[];
+  sink: Sink;
+  paint: Paint;
+  json: string;
+}
+
+let state: State | undefined;
+let registry = new RaceRegistry();
+let disabled = false;
+// A report runs no user code by design; this guards against the engine calling back into us
+// anyway (a Map touched while a report is built) rather than reporting half-built races.
+let reporting = false;
+let finished = false;
+let exitHandlerInstalled = false;
+
+/**
+ * Checks what can only be checked on disk, so that a mistake stops the run before the program
+ * starts rather than at its end: the suppressions file exists and parses, the folders of json and
+ * log_path exist. Throws an OptionsError whose message is the one line to print; the register
+ * module prints it and exits 2.
+ */
+export function validateReportOptions(options: Options): void {
+  if (options.suppressions !== '') loadSuppressions(resolve(options.suppressions));
+  for (const key of ['json', 'log_path'] as const) {
+    if (options[key] === '') continue;
+    const dir = dirname(resolve(options[key]));
+    if (!isDirectory(dir)) throw new OptionsError(`mapsan: MAPSAN_OPTIONS: ${key}: folder '${dir}' does not exist`);
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Once per thread, at runtime start. Relative paths are taken from the directory at start. */
+export function configureReports(options: Options): void {
+  if (disabled) return;
+  try {
+    const cwd = process.cwd();
+    const sink = options.log_path === '' ? stderrSink() : fileSink(resolve(cwd, options.log_path), process.pid);
+    let rules: Rule[] = [];
+    if (options.suppressions !== '') {
+      try {
+        rules = loadSuppressions(resolve(cwd, options.suppressions));
+      } catch (e) {
+        stderrSink().write(`${(e as Error).message} (suppressions ignored)\n`);
+      }
+    }
+    state = {
+      options,
+      paths: new Paths(cwd, options.strip_path_prefix),
+      rules,
+      sink,
+      paint: !sink.isFile && wantsColour(isatty(2), process.env) ? colourful : plain,
+      json: options.json === '' ? '' : resolve(cwd, options.json),
+    };
+    registry = new RaceRegistry();
+    finished = false;
+    if (isMainThread) clearWorkerReports(process.pid);
+  } catch (e) {
+    internalError(e);
+  }
+}
+
+/** Called synchronously inside the Map operation that completed the race (its stack is taken here). */
+export function reportRace(finding: RaceFinding): void {
+  if (disabled || reporting) return;
+  reporting = true;
+  try {
+    const identity = RaceRegistry.identity(finding);
+    if (registry.countRepeat(identity)) return;
+    const s = current();
+    const last = finding.accesses[finding.accesses.length - 1];
+    const record = buildRecord(finding, last?.stack === undefined ? captureStack() : undefined, OWN_DIRS);
+    const subjects = record.accesses.map((a) => ({ file: a.site.file, fn: a.fn }));
+    const suppressed = isSuppressed(s.rules, record.kind, subjects);
+    registry.add(identity, record, suppressed);
+    if (!isMainThread) publishWorkerReport(process.pid, threadId, threadReport(s));
+    if (suppressed) return;
+    s.sink.write(formatReport(record, s.paths, s.paint));
+    if (s.options.halt_on_error) {
+      finish();
+      process.exit(s.options.exitcode);
+    }
+  } catch (e) {
+    internalError(e);
+  } finally {
+    reporting = false;
+  }
+}
+
+/** Distinct races reported by this thread so far (suppressed ones excluded). */
+export function raceCount(): number {
+  return registry.reported;
+}
+
+/** `in async function bump started at src/x.ts:7:3`, `in worker 2 message handler`, ... */
+export function activationLabel(info: ActivationInfo): string {
+  const origin = sitePosition(info.originSite);
+  return describeActivation(info, origin === null ? null : current().paths.text(origin));
+}
+
+/** At exit: summary, JSON file, and exit status `exitcode` when the program would have exited 0. */
+export function installExitHandler(): void {
+  if (exitHandlerInstalled) return;
+  exitHandlerInstalled = true;
+  // Runs even after an internal error: the races counted so far still decide the exit status.
+  process.on('exit', (code) => {
+    try {
+      const races = finish();
+      if (races > 0 && code === 0 && !process.exitCode) process.exitCode = current().options.exitcode;
+    } catch (e) {
+      internalError(e);
+    }
+  });
+}
+
+/** Writes the summary and the JSON file once; returns the number of races in the process. */
+function finish(): number {
+  if (finished) return 0;
+  finished = true;
+  const s = current();
+  if (!isMainThread) {
+    publishWorkerReport(process.pid, threadId, threadReport(s));
+    return 0;
+  }
+  const own = threadReport(s);
+  const workers = collectWorkerReports(process.pid);
+  const races = mergeRaces([own.races, ...workers.map((w) => w.races)]);
+  const suppressed = workers.reduce((n, w) => n + w.suppressed, own.suppressed);
+  if (races.length > 0) s.sink.write(formatSummary(races, suppressed, s.paths));
+  if (s.json !== '') {
+    try {
+      writeJsonReport(s.json, races);
+    } catch (e) {
+      stderrSink().write(`mapsan: cannot write the JSON report: ${(e as Error).message}\n`);
+    }
+  }
+  return races.length;
+}
+
+function threadReport(s: State): ThreadReport {
+  return { races: [...registry.races()].map(({ record, count }) => toJson(record, count, s.paths)), suppressed: registry.suppressed };
+}
+
+function current(): State {
+  if (state === undefined) configureReports(DEFAULT_OPTIONS);
+  return state!;
+}
+
+function internalError(e: unknown): void {
+  if (disabled) return;
+  disabled = true;
+  try {
+    stderrSink().write(`mapsan: internal error in reporting: ${e instanceof Error ? e.message : String(e)}\n`);
+  } catch {
+    // Nowhere left to say it.
+  }
+}
