@@ -32,13 +32,15 @@ function between(w: Access, first: Access, second: Access): boolean {
 
 const isRemoval = (op: string): boolean => op === 'delete' || op === 'clear';
 
-function race(kind: RaceKind, ms: MapShadow, key: unknown, membership: boolean, ...parts: [Access, string][]): void {
+/** `live` is the access being made now, among `parts`. */
+function race(kind: RaceKind, ms: MapShadow, key: unknown, membership: boolean, live: Access, ...parts: [Access, string][]): void {
   reportRace({
     kind,
     key,
     membership,
     mapSite: ms.createdAt,
     accesses: parts.map(([a, role]) => ({ op: a.op, role, site: a.site, activation: a.act, stack: a.stack })),
+    trigger: parts.findIndex(([a]) => a === live),
   });
 }
 
@@ -103,7 +105,7 @@ export function clearAll(ms: MapShadow, keys: [unknown, ShadowKey][], site: numb
 function lostUpdate(ms: MapShadow, sk: ShadowKey, key: unknown, stale: Access): void {
   eachWrite(sk, ms, (w) => {
     if (!between(w, stale, now)) return false;
-    race('lost-update', ms, key, false, [stale, 'read'], [w, 'other-write'], [now, 'write']);
+    race('lost-update', ms, key, false, now, [stale, 'read'], [w, 'other-write'], [now, 'write']);
     return true;
   });
   const pair = (sk.lostUpdatePairs ??= new Ring(() => new Pair())).slot();
@@ -115,7 +117,7 @@ function staleRead(ms: MapShadow, sk: ShadowKey, key: unknown, first: Access, re
   const [firstRole, secondRole] = removalsOnly ? ['check', 'use'] : ['first', 'second'];
   eachWrite(sk, ms, (w) => {
     if ((removalsOnly && !isRemoval(w.op)) || !between(w, first, now)) return false;
-    race('stale-read', ms, key, false, [first, firstRole], [w, 'other-write'], [now, secondRole]);
+    race('stale-read', ms, key, false, now, [first, firstRole], [w, 'other-write'], [now, secondRole]);
     return true;
   });
   const pair = (sk.staleReadPairs ??= new Ring(() => new Pair())).slot();
@@ -128,14 +130,14 @@ function staleRead(ms: MapShadow, sk: ShadowKey, key: unknown, first: Access, re
 function breaksPairs(ms: MapShadow, sk: ShadowKey, key: unknown): void {
   if (sk.lostUpdatePairs !== null) {
     for (const p of sk.lostUpdatePairs.items) {
-      if (between(now, p.first, p.second)) race('lost-update', ms, key, false, [p.first, 'read'], [now, 'other-write'], [p.second, 'write']);
+      if (between(now, p.first, p.second)) race('lost-update', ms, key, false, now, [p.first, 'read'], [now, 'other-write'], [p.second, 'write']);
     }
   }
   if (sk.staleReadPairs !== null) {
     for (const p of sk.staleReadPairs.items) {
       if ((p.removalsOnly && !isRemoval(now.op)) || !between(now, p.first, p.second)) continue;
       const [firstRole, secondRole] = p.removalsOnly ? ['check', 'use'] : ['first', 'second'];
-      race('stale-read', ms, key, false, [p.first, firstRole], [now, 'other-write'], [p.second, secondRole]);
+      race('stale-read', ms, key, false, now, [p.first, firstRole], [now, 'other-write'], [p.second, secondRole]);
     }
   }
 }
@@ -145,7 +147,7 @@ function plainRaces(ms: MapShadow, sk: ShadowKey, key: unknown, membership: bool
   if (sk.writes !== null) {
     for (const w of sk.writes.items) {
       if (concurrent(w.seg, now.seg)) {
-        race(role === 'write' ? 'write-write' : 'read-write', ms, key, membership, [w, 'write'], [now, role]);
+        race(role === 'write' ? 'write-write' : 'read-write', ms, key, membership, now, [w, 'write'], [now, role]);
         break;
       }
     }
@@ -153,7 +155,7 @@ function plainRaces(ms: MapShadow, sk: ShadowKey, key: unknown, membership: bool
   if (role === 'write' && sk.reads !== null) {
     for (const r of sk.reads.items) {
       if (concurrent(r.seg, now.seg)) {
-        race('read-write', ms, key, membership, [r, 'read'], [now, 'write']);
+        race('read-write', ms, key, membership, now, [r, 'read'], [now, 'write']);
         break;
       }
     }
@@ -180,7 +182,7 @@ export function membershipWrite(ms: MapShadow, op: string, site: number): void {
   if (ms.iterations !== null) {
     for (const it of ms.iterations.items) {
       const step = concurrentStep(it, now);
-      if (step !== null) race('iteration-during-mutation', ms, undefined, true, [step, 'iteration'], [now, 'mutation']);
+      if (step !== null) race('iteration-during-mutation', ms, undefined, true, now, [step, 'iteration'], [now, 'mutation']);
     }
   }
   if (config.strict) plainRaces(ms, m, undefined, true, 'write');
@@ -213,6 +215,6 @@ export function iterationStep(ms: MapShadow, it: Iteration): void {
   if (writes === null) return;
   for (const w of writes.items) {
     const s = concurrent(it.start.seg, w.seg) ? it.start : concurrent(step.seg, w.seg) ? step : null;
-    if (s !== null) race('iteration-during-mutation', ms, undefined, true, [s, 'iteration'], [w, 'mutation']);
+    if (s !== null) race('iteration-during-mutation', ms, undefined, true, step, [s, 'iteration'], [w, 'mutation']);
   }
 }

@@ -102,8 +102,8 @@ export function reportRace(finding: RaceFinding): void {
     const identity = RaceRegistry.identity(finding);
     if (registry.countRepeat(identity)) return;
     const s = current();
-    const last = finding.accesses[finding.accesses.length - 1];
-    const record = buildRecord(finding, last?.stack === undefined ? captureStack() : undefined, OWN_DIRS);
+    const live = finding.accesses[finding.trigger];
+    const record = buildRecord(finding, live?.stack === undefined ? captureStack() : undefined, OWN_DIRS);
     const subjects = record.accesses.map((a) => ({ file: a.site.file, fn: a.fn }));
     const suppressed = isSuppressed(s.rules, record.kind, subjects);
     registry.add(identity, record, suppressed);

@@ -26,9 +26,8 @@ export interface RaceRecord {
 
 const KEY_WIDTH = 80;
 
-/** `currentStack` belongs to the last access, the one being made while the race is reported. */
+/** `currentStack` belongs to the access being made while the race is reported (`finding.trigger`). */
 export function buildRecord(finding: RaceFinding, currentStack: string | undefined, ownDirs: readonly string[]): RaceRecord {
-  const last = finding.accesses.length - 1;
   return {
     kind: finding.kind,
     key: finding.membership ? '' : renderKey(finding.key),
@@ -36,17 +35,24 @@ export function buildRecord(finding: RaceFinding, currentStack: string | undefin
     map: sitePosition(finding.mapSite),
     accesses: finding.accesses.map((a, i) => {
       const site = siteOf(a.site);
-      const raw = i === last ? (a.stack ?? currentStack) : a.stack;
+      const raw = i === finding.trigger ? (a.stack ?? currentStack) : a.stack;
       return {
         op: a.op,
         role: a.role,
         site: { file: site.file, line: site.line, column: site.column + 1 },
         fn: site.fn,
-        activation: { ...a.activation, origin: sitePosition(a.activation.originSite) },
+        activation: { ...a.activation, kind: activationKind(a.activation), origin: sitePosition(a.activation.originSite) },
         stack: raw === undefined ? undefined : userFrames(raw, ownDirs),
       };
     }),
   };
+}
+
+/** An async function's activation is named after the function its origin site is in. */
+function activationKind(info: ActivationInfo): string {
+  if (info.kind !== 'async function' || info.originSite < 0) return info.kind;
+  const fn = siteOf(info.originSite).fn;
+  return fn.startsWith('<') ? info.kind : `async function ${fn}`;
 }
 
 /** Site tables hold Babel's 0-based columns; reports show 1-based ones, as stack frames do. */

@@ -30,8 +30,10 @@ export interface RaceFinding {
   membership: boolean;
   /** Site id where the Map was created, or -1. */
   mapSite: number;
-  /** In story order: lost-update = read, other-write, write. The last one is the access being made now. */
+  /** In story order: lost-update = read, other-write, write. */
   accesses: AccessRef[];
+  /** Index in `accesses` of the access being made now, whose stack is the live one. */
+  trigger: number;
 }
 
 // The JSON contract (`--json FILE`), kept stable; see README. Every `file` is absolute (or has

@@ -23,6 +23,7 @@ const lostUpdate = (stack?: string): RaceFinding => ({
   key: 'hits',
   membership: false,
   mapSite: base,
+  trigger: 2,
   accesses: [
     { op: 'get', role: 'read', site: base + 2, activation: act(1) },
     { op: 'set', role: 'other-write', site: base + 3, activation: act(2, 3) },
@@ -65,6 +66,7 @@ describe('text report', () => {
       key: undefined,
       membership: true,
       mapSite: -1,
+      trigger: 1,
       accesses: [
         { op: 'iterate', role: 'iteration', site: base + 2, activation: act(1) },
         { op: 'delete', role: 'mutation', site: base + 3, activation: { id: 2, kind: 'timer', originSite: base + 3, thread: 0 } },

@@ -47,7 +47,7 @@ function check() {
 }
 const early = check();
 function use() {
-  report.reportRace({ kind: 'stale-read', key: 'k', membership: false, mapSite: -1, accesses: [ // @use
+  report.reportRace({ kind: 'stale-read', key: 'k', membership: false, mapSite: -1, trigger: 1, accesses: [ // @use
     { op: 'has', role: 'check', site: base, activation: act, stack: early },
     { op: 'get', role: 'use', site: base + 1, activation: act },
   ] });
