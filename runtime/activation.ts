@@ -7,7 +7,7 @@ const NO_ARGUMENTS: readonly unknown[] = Object.freeze([]);
 /** First statement of every async function body; `site` names the function. */
 export function enter(site: number): Token {
   const caller = current.ctx.tok;
-  const act = current.direct ? caller.act : new Activation('async function', site);
+  const act = current.direct ? caller.act : new Activation('async function', site, caller.act.owner);
   current.direct = false;
   const tok = new Token(act, caller);
   setToken(tok);

@@ -2,43 +2,85 @@
 // a promise settling) is a pointer copy, and clocks are shared by every segment that inherits them.
 // Components are chains (EventRacer): a chain is opened only by a segment that touches a Map and
 // follows no chain's tail, so the width stays near the number of concurrently active activations.
+//
+// A clock is either flat (sorted chains with their epochs) or one component over a flat base: the
+// commonest new clock is "my cause, plus my own next epoch", and successive segments of one
+// activation extend one chain, so stamping a segment replaces the component instead of copying the
+// whole clock.
 
 export class VectorClock {
-  /** Chain ids in increasing order, and the epoch known for each. */
+  private flatChains: readonly number[] | null;
+  private flatEpochs: readonly number[] | null;
   constructor(
-    readonly chains: readonly number[],
-    readonly epochs: readonly number[],
-  ) {}
+    chains: readonly number[] | null,
+    epochs: readonly number[] | null,
+    /** Set for a one-component clock over a flat base. */
+    readonly base: VectorClock | null = null,
+    readonly chain = -1,
+    readonly epoch = 0,
+  ) {
+    this.flatChains = chains;
+    this.flatEpochs = epochs;
+  }
+
+  /** The components as sorted arrays (made once, on demand, for a clock over a base). */
+  get chains(): readonly number[] {
+    if (this.flatChains === null) this.flatten();
+    return this.flatChains!;
+  }
+
+  get epochs(): readonly number[] {
+    if (this.flatEpochs === null) this.flatten();
+    return this.flatEpochs!;
+  }
+
+  private flatten(): void {
+    const chains = this.base!.chains.slice();
+    const epochs = this.base!.epochs.slice();
+    let i = 0;
+    while (i < chains.length && chains[i] < this.chain) i++;
+    if (chains[i] === this.chain) epochs[i] = Math.max(epochs[i], this.epoch);
+    else {
+      chains.splice(i, 0, this.chain);
+      epochs.splice(i, 0, this.epoch);
+    }
+    this.flatChains = chains;
+    this.flatEpochs = epochs;
+  }
 }
 
 export const EMPTY_CLOCK = new VectorClock([], []);
 
-export function epochOf(clock: VectorClock, chain: number): number {
-  const chains = clock.chains;
+function flatEpochOf(chains: readonly number[], epochs: readonly number[], chain: number): number {
   let lo = 0;
   let hi = chains.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
     const c = chains[mid];
-    if (c === chain) return clock.epochs[mid];
+    if (c === chain) return epochs[mid];
     if (c < chain) lo = mid + 1;
     else hi = mid - 1;
   }
   return 0;
 }
 
-/** a ≤ b: everything a knows, b knows. */
+export function epochOf(clock: VectorClock, chain: number): number {
+  const base = clock.base;
+  if (base === null) return flatEpochOf(clock.chains, clock.epochs, chain);
+  const below = flatEpochOf(base.chains, base.epochs, chain);
+  return chain === clock.chain && clock.epoch > below ? clock.epoch : below;
+}
+
+/** b ≥ a: everything a knows, b knows. */
 export function covers(b: VectorClock, a: VectorClock): boolean {
-  if (a === b || a.chains.length === 0) return true;
+  if (a === b || a === EMPTY_CLOCK) return true;
+  const base = a.base;
+  // Clocks only grow along a causal line, so the common cases need one component compared.
+  if (base !== null && (base === b || base === b.base || base === EMPTY_CLOCK)) return epochOf(b, a.chain) >= a.epoch;
+  if (b.base === a) return true;
   const ac = a.chains;
   const ae = a.epochs;
-  const bc = b.chains;
-  const be = b.epochs;
-  let j = 0;
-  for (let i = 0; i < ac.length; i++) {
-    while (j < bc.length && bc[j] < ac[i]) j++;
-    if (j === bc.length || bc[j] !== ac[i] || be[j] < ae[i]) return false;
-  }
+  for (let i = 0; i < ac.length; i++) if (epochOf(b, ac[i]) < ae[i]) return false;
   return true;
 }
 
@@ -70,17 +112,12 @@ export function join(a: VectorClock, b: VectorClock): VectorClock {
   return new VectorClock(chains, epochs);
 }
 
+/** `clock` with `chain` raised to `epoch` (epochs only grow). */
 export function withEpoch(clock: VectorClock, chain: number, epoch: number): VectorClock {
-  const chains = clock.chains.slice();
-  const epochs = clock.epochs.slice();
-  let i = 0;
-  while (i < chains.length && chains[i] < chain) i++;
-  if (chains[i] === chain) epochs[i] = epoch;
-  else {
-    chains.splice(i, 0, chain);
-    epochs.splice(i, 0, epoch);
-  }
-  return new VectorClock(chains, epochs);
+  const base = clock.base;
+  if (base === null) return new VectorClock(null, null, clock, chain, epoch);
+  if (clock.chain === chain) return new VectorClock(null, null, base, chain, epoch);
+  return new VectorClock(null, null, new VectorClock(clock.chains, clock.epochs), chain, epoch);
 }
 
 /** Wire form for clocks that travel between threads. */

@@ -6,7 +6,7 @@
 // back to the caller's. Continuations find their token again on the promise that resumes them.
 import { threadId } from 'node:worker_threads';
 import { EMPTY_CLOCK } from './clock.js';
-import type { ActivationInfo } from './report/types.js';
+import type { ActivationInfo, RaceOwner } from './report/types.js';
 import { Segment } from './segment.js';
 
 let nextActivationId = 1;
@@ -17,7 +17,14 @@ export class Activation implements ActivationInfo {
   constructor(
     readonly kind: string,
     readonly originSite: number,
+    /** The test an activation belongs to (test runners only): by default the owner of the
+     *  activation running now, so a test's whole activation tree is its own. */
+    readonly owner: RaceOwner | null = currentOwner(),
   ) {}
+}
+
+function currentOwner(): RaceOwner | null {
+  return current.ctx.tok.act.owner;
 }
 
 export class Token {
@@ -37,8 +44,10 @@ export class Context {
   ) {}
 }
 
-export function rootToken(kind: string, originSite = -1): Token {
-  const t = new Token(new Activation(kind, originSite), null);
+/** A root activation; `owner` is the one of the context it was created from (for a repeating
+ *  resource, the context that created the resource, not the one that happens to run now). */
+export function rootToken(kind: string, originSite = -1, owner: RaceOwner | null = null): Token {
+  const t = new Token(new Activation(kind, originSite, owner), null);
   t.sync = false;
   return t;
 }

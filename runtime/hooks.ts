@@ -9,6 +9,7 @@
 // intervals) start a root activation on every run, forked from their creation only.
 import { createHook, executionAsyncResource } from 'node:async_hooks';
 import { promiseHooks } from 'node:v8';
+import { types } from 'node:util';
 import { EMPTY_CLOCK, join, VectorClock } from './clock.js';
 import { Context, current, rootToken, setToken, Token } from './context.js';
 import { Segment } from './segment.js';
@@ -17,7 +18,7 @@ const CTX = Symbol('mapsan.context'); // Context at a promise's creation
 const PARENT = Symbol('mapsan.parent'); // the promise a reaction or await continuation hangs on
 const SETTLED = Symbol('mapsan.settled'); // Segment that resolved or rejected the promise
 const JOINS = Symbol('mapsan.joins'); // inputs of Promise.all / allSettled, all joined at settle
-const LAST = Symbol('mapsan.last'); // Segment of a previous run (thenable job, interval tick)
+const LAST = Symbol('mapsan.last'); // Segment of the previous tick of an interval
 const HANDOFF = Symbol('mapsan.handoff'); // Segment of an async `return thenable`
 const EXTRA = Symbol('mapsan.extra'); // a hand-off to join when this reaction runs
 const RCTX = Symbol('mapsan.resource-context'); // Context at a non-promise resource's creation
@@ -93,8 +94,11 @@ function suspended(): void {
 // The async function's promise adopts the thenable in a later job, which Node's hooks attribute to
 // the function's first segment: the segment that returned is lost (happens-before.md §3 item 2).
 export function handOff(x: unknown): void {
-  if (x instanceof Promise) (x as unknown as Tagged)[HANDOFF] = current.ctx.seg;
+  // isPromise, not instanceof: the promise may come from another realm (a Jest test file awaiting
+  // a promise made by a Node API, or the reverse).
+  if (typeof x === 'object' && x !== null && isPromise(x)) (x as unknown as Tagged)[HANDOFF] = current.ctx.seg;
 }
+const isPromise = types.isPromise;
 
 let inThenableJob = false;
 
@@ -109,8 +113,8 @@ function settleClock(p: Tagged): VectorClock {
   return clock;
 }
 
-function patchJoiningCombinator(name: 'all' | 'allSettled'): void {
-  const original = Promise[name] as (this: unknown, iterable: unknown) => unknown;
+function patchJoiningCombinator(P: PromiseConstructor, name: 'all' | 'allSettled'): void {
+  const original = P[name] as (this: unknown, iterable: unknown) => unknown;
   const patched = {
     [name](this: unknown, iterable: unknown): unknown {
       const outer = collecting;
@@ -118,14 +122,27 @@ function patchJoiningCombinator(name: 'all' | 'allSettled'): void {
       collecting = inputs;
       try {
         const result = Reflect.apply(original, this, [iterable]);
-        if (result instanceof Promise) (result as unknown as Tagged)[JOINS] = inputs;
+        if (isPromise(result)) (result as unknown as Tagged)[JOINS] = inputs;
         return result;
       } finally {
         collecting = outer;
       }
     },
   }[name];
-  Object.defineProperty(Promise, name, { value: patched, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(P, name, { value: patched, writable: true, configurable: true, enumerable: false });
+}
+
+// Each realm has its own Promise (a Jest test file runs in a `vm` context): the engine patches the
+// combinators of every realm it serves, once. The hooks themselves are process-wide (per thread)
+// and see every context's promises: Node installs promise hooks in each vm context it creates
+// (measured on Node 20.20 and 24, contexts made before and after the hook was created).
+const patchedRealms = new WeakSet<object>();
+
+export function patchRealmPromise(P: PromiseConstructor): void {
+  if (patchedRealms.has(P)) return;
+  patchedRealms.add(P);
+  patchJoiningCombinator(P, 'all');
+  patchJoiningCombinator(P, 'allSettled');
 }
 
 // --- the hooks ----------------------------------------------------------------------------------------
@@ -151,8 +168,6 @@ function promiseBefore(promise: Promise<unknown>): void {
   let clock = ctx.seg.clock;
   const parent = p[PARENT] as Tagged | undefined;
   if (parent !== undefined) clock = join(clock, settleClock(parent));
-  const last = p[LAST] as Segment | undefined;
-  if (last !== undefined) clock = join(clock, last.clock);
   const extra = p[EXTRA] as Segment | undefined;
   if (extra !== undefined) clock = join(clock, extra.clock);
   enterSegment(clock, ctx.tok);
@@ -162,7 +177,9 @@ function promiseBefore(promise: Promise<unknown>): void {
 }
 
 function promiseAfter(promise: Promise<unknown>): void {
-  (promise as unknown as Tagged)[LAST] = current.ctx.seg;
+  // A promise runs twice when its reaction returned a thenable: the adoption job then starts from
+  // this run, which caused it (not from the promise's creation).
+  (promise as unknown as Tagged)[CTX] = current.ctx;
   inThenableJob = false;
   leaveSegment();
 }
@@ -189,7 +206,7 @@ function resourceBefore(): void {
     return;
   }
   const last = kind === INTERVAL ? (r[LAST] as Segment | undefined) : undefined;
-  enterSegment(last === undefined ? ctx.seg.clock : join(ctx.seg.clock, last.clock), rootToken(kind));
+  enterSegment(last === undefined ? ctx.seg.clock : join(ctx.seg.clock, last.clock), rootToken(kind, -1, ctx.tok.act.owner));
 }
 
 function resourceAfter(): void {
@@ -204,8 +221,7 @@ let installed = false;
 export function installHooks(): void {
   if (installed) return;
   installed = true;
-  patchJoiningCombinator('all');
-  patchJoiningCombinator('allSettled');
+  patchRealmPromise(Promise);
   promiseHooks.createHook({ init: promiseInit, before: promiseBefore, after: promiseAfter, settled: promiseSettled });
   createHook({ init: resourceInit, before: resourceBefore, after: resourceAfter }).enable();
 }

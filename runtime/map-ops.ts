@@ -3,25 +3,14 @@
 // not a Map, or a method that is not the original one, is the program's own business: called
 // through, nothing recorded. Recording never throws into the program: an internal error switches
 // detection off for the process, with one line on stderr.
+//
+// `createMapOps(realm)` makes the calls for one realm (see originals.ts): the engine's own realm
+// once, and each `vm` context (a Jest test file) once more. The calls close over that realm's
+// originals as constants, so the hot path costs what module-level functions did: one comparison
+// with the realm's method, one call of it, then recording into the one shared engine.
 import { config } from './config.js';
 import { internalError } from './failsafe.js';
-import {
-  isMap,
-  isMapIterator,
-  MAP,
-  mapClear,
-  mapDelete,
-  mapEntries,
-  mapForEach,
-  mapGet,
-  mapHas,
-  mapIteratorNext,
-  mapKeys,
-  mapSet,
-  mapSize,
-  mapValues,
-  reflectApply,
-} from './originals.js';
+import { isMap, isMapIterator, reflectApply, type RealmOriginals } from './originals.js';
 import { clearAll, iterationStep, membershipRead, membershipWrite, read, startIteration, write } from './rules.js';
 import { Iteration, MapShadow } from './shadow.js';
 import { calleeText } from './sites.js';
@@ -60,11 +49,6 @@ function shadowOf(map: AnyMap): MapShadow {
   return shadow;
 }
 
-function callThrough(r: unknown, m: unknown, s: number, args: unknown[]): unknown {
-  if (typeof m !== 'function') throw new TypeError(`${calleeText(s)} is not a function`);
-  return reflectApply(m, r, args);
-}
-
 function recordRead(map: AnyMap, key: unknown, op: string, s: number, hasTrue: boolean): void {
   try {
     const ms = shadowOf(map);
@@ -84,64 +68,6 @@ function recordWrite(map: AnyMap, key: unknown, op: string, s: number, membershi
   }
 }
 
-export function get(r: unknown, m: unknown, s: number, k: unknown): unknown {
-  if (m !== MAP.get || !config.enabled) return callThrough(r, m, s, [k]);
-  const v = mapGet(r, k);
-  recordRead(r as AnyMap, k, 'get', s, false);
-  return v;
-}
-
-export function has(r: unknown, m: unknown, s: number, k: unknown): unknown {
-  if (m !== MAP.has || !config.enabled) return callThrough(r, m, s, [k]);
-  const v = mapHas(r, k);
-  recordRead(r as AnyMap, k, 'has', s, v);
-  return v;
-}
-
-export function set(r: unknown, m: unknown, s: number, k: unknown, v: unknown): unknown {
-  if (m !== MAP.set || !config.enabled || !isMap(r)) return callThrough(r, m, s, [k, v]);
-  const before = mapSize(r);
-  const out = mapSet(r, k, v);
-  recordWrite(r, k, 'set', s, mapSize(r) !== before);
-  return out;
-}
-
-export function del(r: unknown, m: unknown, s: number, k: unknown): unknown {
-  if (m !== MAP.delete || !config.enabled) return callThrough(r, m, s, [k]);
-  const had = mapDelete(r, k);
-  recordWrite(r as AnyMap, k, 'delete', s, had);
-  return had;
-}
-
-export function clear(r: unknown, m: unknown, s: number): unknown {
-  if (m !== MAP.clear || !config.enabled || !isMap(r)) return callThrough(r, m, s, []);
-  let keys: ReturnType<MapShadow['clearedKeys']> = [];
-  try {
-    keys = shadowOf(r).clearedKeys(r);
-  } catch (e) {
-    internalError(e);
-  }
-  const out = mapClear(r);
-  try {
-    const ms = shadowOf(r);
-    clearAll(ms, keys, s);
-    membershipWrite(ms, 'clear', s);
-  } catch (e) {
-    internalError(e);
-  }
-  return out;
-}
-
-export function forEach(r: unknown, m: unknown, s: number, f: unknown): unknown {
-  return forEachWith(r, m, s, [f]);
-}
-
-function forEachWith(r: unknown, m: unknown, s: number, args: unknown[]): unknown {
-  if (m !== MAP.forEach || !config.enabled || !isMap(r)) return callThrough(r, m, s, args);
-  recordMembershipRead(r, 'forEach', s);
-  return mapForEach(r, args[0], args[1]);
-}
-
 function recordMembershipRead(map: AnyMap, op: string, s: number): void {
   try {
     membershipRead(shadowOf(map), op, s);
@@ -152,106 +78,201 @@ function recordMembershipRead(map: AnyMap, op: string, s: number): void {
 
 // Iterators made by keys()/values()/entries()/[Symbol.iterator]() stay the real iterators (identity,
 // util.inspect and toString unchanged); a consumer that the plugin wraps (`iter`) attributes their
-// steps to the Map and site remembered here.
+// steps to the Map and site remembered here. One table for all realms.
 const iteratorMaps = new WeakMap<object, AnyMap>();
 
-function makeIterator(
-  original: unknown,
-  make: (map: unknown) => IterableIterator<unknown>,
-  op: string,
-): (r: unknown, m: unknown, s: number) => unknown {
-  return (r, m, s) => {
-    if (m !== original || !config.enabled) return callThrough(r, m, s, []);
-    const it = make(r);
-    recordMembershipRead(r as AnyMap, op, s);
-    iteratorMaps.set(it, r as AnyMap);
-    return it;
-  };
-}
+export type MapOps = ReturnType<typeof createMapOps>;
 
-export const keys = makeIterator(MAP.keys, mapKeys, 'keys');
-export const values = makeIterator(MAP.values, mapValues, 'values');
-export const entries = makeIterator(MAP.entries, mapEntries, 'entries');
-export const iterator = makeIterator(MAP.iterator, mapEntries, 'iterate');
+export function createMapOps(realm: RealmOriginals) {
+  const {
+    MAP,
+    mapClear,
+    mapDelete,
+    mapEntries,
+    mapForEach,
+    mapGet,
+    mapHas,
+    mapIteratorNext,
+    mapKeys,
+    mapSet,
+    mapSize,
+    mapValues,
+    TypeError,
+  } = realm;
 
-export function size(r: unknown, s: number): unknown {
-  const v = (r as { size: unknown }).size;
-  if (config.enabled && isMap(r) && mapSize(r) === v) recordMembershipRead(r, 'size', s);
-  return v;
-}
-
-/** The consumer side of iteration: `for...of`, spread, `Array.from`, `yield*`, destructuring. */
-export function iter(v: unknown, s: number): unknown {
-  if (!config.enabled) return v;
-  if (isMap(v)) {
-    if ((v as AnyMap)[Symbol.iterator] !== MAP.iterator) return v;
-    return new IterationView(v, null, s);
+  function callThrough(r: unknown, m: unknown, s: number, args: unknown[]): unknown {
+    if (typeof m !== 'function') throw new TypeError(`${calleeText(s)} is not a function`);
+    return reflectApply(m, r, args);
   }
-  if (isMapIterator(v)) {
-    const map = iteratorMaps.get(v as object);
-    if (map !== undefined) return new IterationView(map, v as Iterator<unknown>, s);
-  }
-  return v;
-}
 
-/** A one-shot iterable the consumer sees instead of the Map; steps through the real iterator. */
-class IterationView {
-  private iteration: Iteration | null = null;
-  private shadow: MapShadow | null = null;
-  constructor(
-    private readonly map: AnyMap,
-    private source: Iterator<unknown> | null,
-    private readonly site: number,
-  ) {}
-  [Symbol.iterator](): this {
-    this.source ??= mapEntries(this.map);
+  function get(r: unknown, m: unknown, s: number, k: unknown): unknown {
+    if (m !== MAP.get || !config.enabled) return callThrough(r, m, s, [k]);
+    const v = mapGet(r, k);
+    recordRead(r as AnyMap, k, 'get', s, false);
+    return v;
+  }
+
+  function has(r: unknown, m: unknown, s: number, k: unknown): unknown {
+    if (m !== MAP.has || !config.enabled) return callThrough(r, m, s, [k]);
+    const v = mapHas(r, k);
+    recordRead(r as AnyMap, k, 'has', s, v);
+    return v;
+  }
+
+  function set(r: unknown, m: unknown, s: number, k: unknown, v: unknown): unknown {
+    if (m !== MAP.set || !config.enabled) return callThrough(r, m, s, [k, v]);
+    const before = sizeOrMinusOne(r);
+    if (before < 0) return callThrough(r, m, s, [k, v]);
+    const out = mapSet(r, k, v);
+    recordWrite(r as AnyMap, k, 'set', s, mapSize(r) !== before);
+    return out;
+  }
+
+  /** Doubles as the brand check on the hot path: cheaper than util.types.isMap, a call into C++. */
+  function sizeOrMinusOne(r: unknown): number {
     try {
-      this.shadow = shadowOf(this.map);
-      this.iteration = startIteration(this.shadow, this.site);
+      return mapSize(r);
+    } catch {
+      return -1;
+    }
+  }
+
+  function del(r: unknown, m: unknown, s: number, k: unknown): unknown {
+    if (m !== MAP.delete || !config.enabled) return callThrough(r, m, s, [k]);
+    const had = mapDelete(r, k);
+    recordWrite(r as AnyMap, k, 'delete', s, had);
+    return had;
+  }
+
+  function clear(r: unknown, m: unknown, s: number): unknown {
+    if (m !== MAP.clear || !config.enabled || !isMap(r)) return callThrough(r, m, s, []);
+    let keys: ReturnType<MapShadow['clearedKeys']> = [];
+    try {
+      keys = shadowOf(r).clearedKeys(r);
     } catch (e) {
       internalError(e);
     }
-    return this;
+    const out = mapClear(r);
+    try {
+      const ms = shadowOf(r);
+      clearAll(ms, keys, s);
+      membershipWrite(ms, 'clear', s);
+    } catch (e) {
+      internalError(e);
+    }
+    return out;
   }
-  next(): IteratorResult<unknown> {
-    const result = mapIteratorNext(this.source);
-    if (this.iteration !== null && config.enabled) {
+
+  function forEach(r: unknown, m: unknown, s: number, f: unknown): unknown {
+    return forEachWith(r, m, s, [f]);
+  }
+
+  function forEachWith(r: unknown, m: unknown, s: number, args: unknown[]): unknown {
+    if (m !== MAP.forEach || !config.enabled || !isMap(r)) return callThrough(r, m, s, args);
+    recordMembershipRead(r, 'forEach', s);
+    return mapForEach(r, args[0], args[1]);
+  }
+
+  function makeIterator(
+    original: unknown,
+    make: (map: unknown) => IterableIterator<unknown>,
+    op: string,
+  ): (r: unknown, m: unknown, s: number) => unknown {
+    return (r, m, s) => {
+      if (m !== original || !config.enabled) return callThrough(r, m, s, []);
+      const it = make(r);
+      recordMembershipRead(r as AnyMap, op, s);
+      iteratorMaps.set(it, r as AnyMap);
+      return it;
+    };
+  }
+
+  const keys = makeIterator(MAP.keys, mapKeys, 'keys');
+  const values = makeIterator(MAP.values, mapValues, 'values');
+  const entries = makeIterator(MAP.entries, mapEntries, 'entries');
+  const iterator = makeIterator(MAP.iterator, mapEntries, 'iterate');
+
+  function size(r: unknown, s: number): unknown {
+    const v = (r as { size: unknown }).size;
+    if (config.enabled && isMap(r) && mapSize(r) === v) recordMembershipRead(r, 'size', s);
+    return v;
+  }
+
+  /** The consumer side of iteration: `for...of`, spread, `Array.from`, `yield*`, destructuring. */
+  function iter(v: unknown, s: number): unknown {
+    if (!config.enabled) return v;
+    if (isMap(v)) {
+      if ((v as AnyMap)[Symbol.iterator] !== MAP.iterator) return v;
+      return new IterationView(v, null, s);
+    }
+    if (isMapIterator(v)) {
+      const map = iteratorMaps.get(v as object);
+      if (map !== undefined) return new IterationView(map, v as Iterator<unknown>, s);
+    }
+    return v;
+  }
+
+  /** A one-shot iterable the consumer sees instead of the Map; steps through the real iterator. */
+  class IterationView {
+    private iteration: Iteration | null = null;
+    private shadow: MapShadow | null = null;
+    constructor(
+      private readonly map: AnyMap,
+      private source: Iterator<unknown> | null,
+      private readonly site: number,
+    ) {}
+    [Symbol.iterator](): this {
+      this.source ??= mapEntries(this.map);
       try {
-        iterationStep(this.shadow!, this.iteration);
+        this.shadow = shadowOf(this.map);
+        this.iteration = startIteration(this.shadow, this.site);
+      } catch (e) {
+        internalError(e);
+      }
+      return this;
+    }
+    next(): IteratorResult<unknown> {
+      const result = mapIteratorNext(this.source);
+      if (this.iteration !== null && config.enabled) {
+        try {
+          iterationStep(this.shadow!, this.iteration);
+        } catch (e) {
+          internalError(e);
+        }
+      }
+      return result;
+    }
+  }
+
+  const BY_METHOD = new Map<unknown, (r: unknown, m: unknown, s: number, args: unknown[]) => unknown>([
+    [MAP.get, (r, m, s, a) => get(r, m, s, a[0])],
+    [MAP.has, (r, m, s, a) => has(r, m, s, a[0])],
+    [MAP.set, (r, m, s, a) => set(r, m, s, a[0], a[1])],
+    [MAP.delete, (r, m, s, a) => del(r, m, s, a[0])],
+    [MAP.clear, (r, m, s) => clear(r, m, s)],
+    [MAP.forEach, forEachWith],
+    [MAP.keys, (r, m, s) => keys(r, m, s)],
+    [MAP.values, (r, m, s) => values(r, m, s)],
+    [MAP.entries, (r, m, s) => entries(r, m, s)],
+    [MAP.iterator, (r, m, s) => iterator(r, m, s)],
+  ]);
+
+  /** Any other arity, spread arguments, `Map.prototype.get.call(m, k)`: the op is the method's. */
+  function apply(r: unknown, m: unknown, s: number, args: unknown[]): unknown {
+    const op = config.enabled ? BY_METHOD.get(m) : undefined;
+    return op === undefined ? callThrough(r, m, s, args) : op(r, m, s, args);
+  }
+
+  function newMap(map: unknown, s: number): unknown {
+    if (config.enabled && isMap(map)) {
+      try {
+        shadowOf(map).createdAt = s;
       } catch (e) {
         internalError(e);
       }
     }
-    return result;
+    return map;
   }
-}
 
-const BY_METHOD = new Map<unknown, (r: unknown, m: unknown, s: number, args: unknown[]) => unknown>([
-  [MAP.get, (r, m, s, a) => get(r, m, s, a[0])],
-  [MAP.has, (r, m, s, a) => has(r, m, s, a[0])],
-  [MAP.set, (r, m, s, a) => set(r, m, s, a[0], a[1])],
-  [MAP.delete, (r, m, s, a) => del(r, m, s, a[0])],
-  [MAP.clear, (r, m, s) => clear(r, m, s)],
-  [MAP.forEach, forEachWith],
-  [MAP.keys, (r, m, s) => keys(r, m, s)],
-  [MAP.values, (r, m, s) => values(r, m, s)],
-  [MAP.entries, (r, m, s) => entries(r, m, s)],
-  [MAP.iterator, (r, m, s) => iterator(r, m, s)],
-]);
-
-/** Any other arity, spread arguments, `Map.prototype.get.call(m, k)`: the op is the method's. */
-export function apply(r: unknown, m: unknown, s: number, args: unknown[]): unknown {
-  const op = config.enabled ? BY_METHOD.get(m) : undefined;
-  return op === undefined ? callThrough(r, m, s, args) : op(r, m, s, args);
-}
-
-export function newMap(map: unknown, s: number): unknown {
-  if (config.enabled && isMap(map)) {
-    try {
-      shadowOf(map).createdAt = s;
-    } catch (e) {
-      internalError(e);
-    }
-  }
-  return map;
+  return { get, has, set, del, clear, forEach, keys, values, entries, iterator, apply, size, iter, newMap };
 }

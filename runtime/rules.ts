@@ -41,6 +41,8 @@ function race(kind: RaceKind, ms: MapShadow, key: unknown, membership: boolean, 
     mapSite: ms.createdAt,
     accesses: parts.map(([a, role]) => ({ op: a.op, role, site: a.site, activation: a.act, stack: a.stack })),
     trigger: parts.findIndex(([a]) => a === live),
+    // Test runners: the race belongs to the test whose activation made the access completing it.
+    owner: live.act.owner,
   });
 }
 
@@ -52,8 +54,11 @@ function eachWrite(sk: ShadowKey, ms: MapShadow, fn: (w: Access) => boolean): vo
 export function read(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site: number, hasTrue: boolean): void {
   const seg = currentSegment();
   const st = sk.stateOf(current.ctx.tok.act);
-  if (st.seg === seg) {
-    st.last.set(seg, site, st.act, op, undefined);
+  if (st.seg === seg && !config.fullStacks) {
+    // Again in the same segment: only which access came last can change. The read is set whole:
+    // the segment may have begun with a write, which leaves no read behind.
+    st.last.site = site;
+    st.last.op = op;
     st.read.set(seg, site, st.act, op, undefined);
     st.lastHasTrue = hasTrue;
     return;
@@ -76,9 +81,22 @@ export function read(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, sit
 }
 
 export function write(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site: number): void {
+  const last = sk.lastState;
+  const segNow = current.ctx.seg;
+  // A removal after a set in one segment is checked again: only removals break a check-then-use.
+  const removal = isRemoval(op);
+  const checked = sk.lastWriteSeg === segNow && (!removal || sk.lastRemovalSeg === segNow);
+  if (checked && last !== null && last.seg === segNow && last.act === current.ctx.tok.act && !config.fullStacks) {
+    // This activation already wrote the key in this segment: every check was made then.
+    last.last.site = site;
+    last.last.op = op;
+    last.lastHasTrue = false;
+    return;
+  }
   const seg = setNow(op, site);
-  if (sk.lastWriteSeg !== seg) {
+  if (!checked) {
     sk.lastWriteSeg = seg;
+    if (removal) sk.lastRemovalSeg = seg;
     breaksPairs(ms, sk, key);
     if (config.strict) plainRaces(ms, sk, key, false, 'write');
     accessRingOf(sk, 'writes').slot().copy(now);
@@ -167,8 +185,8 @@ function plainRaces(ms: MapShadow, sk: ShadowKey, key: unknown, membership: bool
 export function membershipRead(ms: MapShadow, op: string, site: number): void {
   if (!config.strict) return;
   const m = ms.membership;
+  if (m.lastReadSeg === current.ctx.seg) return;
   const seg = setNow(op, site);
-  if (m.lastReadSeg === seg) return;
   m.lastReadSeg = seg;
   plainRaces(ms, m, undefined, true, 'read');
   accessRingOf(m, 'reads').slot().copy(now);
@@ -176,8 +194,8 @@ export function membershipRead(ms: MapShadow, op: string, site: number): void {
 
 export function membershipWrite(ms: MapShadow, op: string, site: number): void {
   const m = ms.membership;
+  if (m.lastWriteSeg === current.ctx.seg) return;
   const seg = setNow(op, site);
-  if (m.lastWriteSeg === seg) return;
   m.lastWriteSeg = seg;
   if (ms.iterations !== null) {
     for (const it of ms.iterations.items) {

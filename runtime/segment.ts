@@ -27,6 +27,14 @@ export function chainCount(): number {
 /** Gives a segment its identity: it extends a chain whose tail it follows, or opens a new one. */
 export function stamp(seg: Segment): void {
   const clock = seg.clock;
+  // Usually the segment continues the activation whose chain its cause extended last.
+  if (clock.base !== null) {
+    const local = clock.chain - firstChain;
+    if (local >= 0 && local < tails.length && tails[local] === clock.epoch) {
+      extend(seg, local);
+      return;
+    }
+  }
   const chains = clock.chains;
   for (let i = chains.length - 1; i >= 0; i--) {
     const local = chains[i] - firstChain;

@@ -84,6 +84,7 @@ export class ShadowKey {
   private nextState = 0;
   lastState: ActivationState | null = null;
   lastWriteSeg: Segment | null = null;
+  lastRemovalSeg: Segment | null = null;
   lastReadSeg: Segment | null = null;
 
   stateOf(act: Activation): ActivationState {
@@ -133,7 +134,19 @@ export class MapShadow {
   createdAt = -1;
   private pruneAt = 1024;
 
+  // The last key looked up: a read-modify-write touches one key twice in a row.
+  private lastKey: unknown = undefined;
+  private lastKeyShadow: ShadowKey | null = null;
+
   keyShadow(key: unknown, map: Map<unknown, unknown>): ShadowKey {
+    if (key === this.lastKey && this.lastKeyShadow !== null) return this.lastKeyShadow;
+    const sk = this.lookup(key, map);
+    this.lastKey = key;
+    this.lastKeyShadow = sk;
+    return sk;
+  }
+
+  private lookup(key: unknown, map: Map<unknown, unknown>): ShadowKey {
     if (key !== null && (typeof key === 'object' || typeof key === 'function')) {
       const weak = (this.objectKeys ??= new WeakMap());
       let sk = weak.get(key);

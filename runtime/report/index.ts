@@ -11,15 +11,15 @@ import { RaceRegistry } from './dedup.js';
 import { mergeRaces, toJson, writeJsonReport } from './format-json.js';
 import { formatReport, formatSummary } from './format-text.js';
 import { Paths } from './paths.js';
-import { buildRecord, sitePosition } from './record.js';
+import { buildRecord, sitePosition, type RaceRecord } from './record.js';
 import { fileSink, stderrSink, type Sink } from './sink.js';
 import { captureStack, ownDirs } from './stack.js';
 import { isSuppressed, loadSuppressions, type Rule } from './suppressions.js';
 import { clearWorkerReports, collectWorkerReports, publishWorkerReport, type ThreadReport } from './threads.js';
-import type { ActivationInfo, RaceFinding } from './types.js';
+import type { ActivationInfo, OwnedRace, RaceFinding, RaceOwner } from './types.js';
 
 export { captureStack } from './stack.js';
-export type { ActivationInfo, JsonRace, RaceFinding } from './types.js';
+export type { ActivationInfo, JsonRace, OwnedRace, RaceFinding, RaceOwner } from './types.js';
 
 const OWN_DIRS = ownDirs(__dirname);
 
@@ -100,6 +100,8 @@ export function reportRace(finding: RaceFinding): void {
   reporting = true;
   try {
     const identity = RaceRegistry.identity(finding);
+    const owner = finding.owner ?? runnerFallback;
+    if (owner !== null && reportOwned(finding, owner, identity)) return;
     if (registry.countRepeat(identity)) return;
     const s = current();
     const live = finding.accesses[finding.trigger];
@@ -121,6 +123,60 @@ export function reportRace(finding: RaceFinding): void {
   }
 }
 
+// --- test runners ---------------------------------------------------------------------------------
+// Under mapsan/jest and mapsan/vitest every activation has an owner (a test, or a test file), and a
+// race goes to the owner of the access that completed it, as text, to become that test's failure.
+// One report per bug *per owner*: two tests that run into the same race both fail, whatever their
+// order. Owned races are not counted for the exit status: the runner reports failures and decides
+// how the process exits. A race whose owners are all closed (a timer a finished test file left
+// behind) falls through to the sink, as without a runner.
+const seenByOwner = new WeakMap<RaceOwner, Set<string>>();
+
+function reportOwned(finding: RaceFinding, owner: RaceOwner, identity: string): boolean {
+  let seen = seenByOwner.get(owner);
+  if (seen === undefined) seenByOwner.set(owner, (seen = new Set()));
+  if (seen.has(identity)) return true;
+  const s = current();
+  const record = buildRecord(finding, undefined, OWN_DIRS);
+  if (isSuppressed(s.rules, record.kind, record.accesses.map((a) => ({ file: a.site.file, fn: a.fn })))) {
+    seen.add(identity);
+    return true;
+  }
+  const race: OwnedRace = {
+    kind: record.kind,
+    text: plainText(record, s),
+    accesses: record.accesses.map((a) => ({ file: a.site.file, line: a.site.line, column: a.site.column, fn: a.fn })),
+  };
+  if (!owner.accept(race)) return false;
+  seen.add(identity);
+  return true;
+}
+
+let runnerMode = false;
+let runnerFallback: RaceOwner | null = null;
+
+/** A test runner reports races as test failures and decides the exit status: no summary at exit and
+ *  no `exitcode`. Races of code no test owns (activations begun outside every test and test file)
+ *  go to `fallback`; races nobody takes are still printed to the sink as they are found. */
+export function useTestRunnerMode(fallback: RaceOwner): void {
+  runnerMode = true;
+  runnerFallback = fallback;
+}
+
+/**
+ * The crash-style text report of a finding (no colour, no stack frames), without printing or
+ * counting it. Call it synchronously from the Map operation that found the race.
+ */
+export function formatRace(finding: RaceFinding): string {
+  return plainText(buildRecord(finding, undefined, OWN_DIRS), current());
+}
+
+// Without frames: a test runner takes every line of a message that starts with `at ` for a stack
+// frame and cuts the message there; the glue gives the failure a stack of the accesses instead.
+function plainText(record: RaceRecord, s: State): string {
+  return formatReport({ ...record, accesses: record.accesses.map((a) => ({ ...a, stack: undefined })) }, s.paths, plain);
+}
+
 /** Distinct races reported by this thread so far (suppressed ones excluded). */
 export function raceCount(): number {
   return registry.reported;
@@ -139,6 +195,7 @@ export function installExitHandler(): void {
   // Runs even after an internal error: the races counted so far still decide the exit status.
   process.on('exit', (code) => {
     try {
+      if (runnerMode) return;
       const races = finish();
       if (races > 0 && code === 0 && !process.exitCode) process.exitCode = current().options.exitcode;
     } catch (e) {

@@ -10,6 +10,27 @@ export interface ActivationInfo {
   originSite: number;
   /** Thread id the activation ran in (0 = main thread). */
   thread: number;
+  /** The test (or test file) the activation belongs to when a test runner runs the code: set by
+   *  mapsan/jest and mapsan/vitest, inherited by every activation created inside it. */
+  owner?: RaceOwner | null;
+}
+
+/**
+ * Whom a race is handed to instead of the report sink: the Jest and Vitest glue make one per test
+ * and one per test file (runtime/runner.ts). Activations only carry owners along.
+ */
+export interface RaceOwner {
+  /** Takes a race completed in this owner's activations (or passes it on); false when nobody
+   *  takes it, and the race is reported as without a test runner. */
+  accept(race: OwnedRace): boolean;
+}
+
+/** A race as an owner receives it: the crash-style text without stack frames, and the accesses'
+ *  original positions in story order (the glue turns them into the failure's stack). */
+export interface OwnedRace {
+  kind: RaceKind;
+  text: string;
+  accesses: { file: string; line: number; column: number; fn: string }[];
 }
 
 export interface AccessRef {
@@ -34,6 +55,8 @@ export interface RaceFinding {
   accesses: AccessRef[];
   /** Index in `accesses` of the access being made now, whose stack is the live one. */
   trigger: number;
+  /** Owner of the activation that made the access completing the race (ActivationInfo.owner). */
+  owner?: RaceOwner | null;
 }
 
 // The JSON contract (`--json FILE`), kept stable; see README. Every `file` is absolute (or has

@@ -1,0 +1,7 @@
+const { ViewCounter, sleep } = require('../src/counter');
+
+test('counts two page views (fixed)', async () => {
+  const counter = new ViewCounter();
+  await Promise.all([counter.recordFixed('/home'), sleep(10).then(() => counter.recordFixed('/home'))]);
+  expect(counter.count('/home')).toBe(2);
+});

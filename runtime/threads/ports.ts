@@ -1,0 +1,410 @@
+// Messages: the envelope, the sending side on user-facing objects, and the one receiving path every
+// MessagePort of this thread goes through.
+import { executionAsyncResource } from 'node:async_hooks';
+import { BroadcastChannel, MessageChannel, MessagePort, receiveMessageOnPort } from 'node:worker_threads';
+import { type Context, current, rootToken, setToken } from '../context.js';
+import { internalError } from '../failsafe.js';
+import type { Segment } from '../segment.js';
+import { follow, fromWire, receive, sendWire } from './clocks.js';
+
+// --- envelope -------------------------------------------------------------------------------------
+// `{ __mapsan_envelope__: 1, c: clock, d: data, p?: ports, l?: links }`. A plain object with string
+// keys (symbols do not survive structured clone). `d` is the user's value, cloned by the same
+// postMessage call with the user's own transfer list, so it arrives exactly as it would alone:
+// SharedArrayBuffers shared, transferred buffers and ports moved, identities inside it preserved.
+// `p` lists the transferred ports mapsan tracks (the same objects as inside `d`) and `l` their links.
+export const KEY = '__mapsan_envelope__';
+export const ENVELOPE = 1;
+/** A worker's first message on parentPort: "mapsan runs here". Swallowed by the parent's Worker. */
+export const HELLO = 2;
+
+interface Envelope {
+  [KEY]: number;
+  c?: number[];
+  d?: unknown;
+  p?: MessagePort[];
+  l?: [SharedArrayBuffer, number][];
+}
+
+export function tagOf(data: unknown): number {
+  if (typeof data !== 'object' || data === null) return 0;
+  const tag = (data as Envelope)[KEY];
+  return typeof tag === 'number' ? tag : 0;
+}
+
+// --- per-port state, in private fields (invisible to util.inspect and reflection) -----------------
+class Stamp {
+  constructor(target: object) {
+    return target;
+  }
+}
+
+/**
+ * Where a MessageChannel's two ends are. `cells[end]` becomes 1 (never back) once that end was
+ * moved to a thread that may not run mapsan; a sender wraps only while its peer's cell is 0. The
+ * SharedArrayBuffer is made when one end first leaves this thread (it travels in the envelope);
+ * until then both ends are here. `ports[end]` is the end's object in this thread, while it is here.
+ */
+interface Link {
+  cells: Int32Array | null;
+  ports: (MessagePort | null)[];
+}
+
+/** What mapsan knows about a port of this thread. */
+class PortState {
+  /** null: the peer is fixed (`parentPort`: `fixedSafe`); else the channel this port is one end of. */
+  link: Link | null = null;
+  end = 0;
+  fixedSafe = false;
+  constructor(link: Link | null, end: number, fixedSafe: boolean) {
+    this.link = link;
+    this.end = end;
+    this.fixedSafe = fixedSafe;
+  }
+}
+
+class PortFields extends Stamp {
+  #state: PortState | undefined;
+  #last: Segment | undefined;
+  #unordered: boolean | undefined;
+  constructor(target: object) {
+    super(target);
+  }
+  static stateOf(port: object): PortState | undefined {
+    return #state in port ? (port as PortFields).#state : undefined;
+  }
+  static setState(port: object, st: PortState): void {
+    if (!(#state in port)) new PortFields(port);
+    (port as PortFields).#state = st;
+  }
+  /** Port order: the previous receipt on this port, swapped for the current one. */
+  static swapLast(port: object, seg: Segment): Segment | undefined {
+    if (!(#state in port)) new PortFields(port);
+    const p = port as PortFields;
+    if (p.#unordered === true) return undefined;
+    const last = p.#last;
+    p.#last = seg;
+    return last;
+  }
+  static setUnordered(port: object): void {
+    if (!(#state in port)) new PortFields(port);
+    (port as PortFields).#unordered = true;
+  }
+}
+
+// --- where messages may go ---------------------------------------------------------------------------
+/** Set by workers.ts: may a message that any thread could end up receiving carry an envelope? */
+let everyThreadRuns: () => boolean = () => true;
+export function setEveryThreadRuns(f: () => boolean): void {
+  everyThreadRuns = f;
+}
+
+function peerSafe(st: PortState): boolean {
+  const link = st.link;
+  if (link === null) return st.fixedSafe;
+  if (link.cells === null) return true; // both ends are still in this thread
+  return Atomics.load(link.cells, 1 - st.end) === 0;
+}
+
+const protoPost = MessagePort.prototype.postMessage;
+const originalReceive = receiveMessageOnPort;
+
+function transferListOf(arg: unknown): unknown[] | null {
+  if (Array.isArray(arg)) return arg;
+  if (typeof arg === 'object' && arg !== null) {
+    const t = (arg as { transfer?: unknown }).transfer;
+    if (Array.isArray(t)) return t;
+  }
+  return null;
+}
+
+/** Tracked ports in a transfer list. */
+function trackedPorts(transfer: unknown[] | null): MessagePort[] | null {
+  if (transfer === null) return null;
+  let out: MessagePort[] | null = null;
+  for (const x of transfer) {
+    if (x instanceof MessagePort && PortFields.stateOf(x)?.link != null) (out ??= []).push(x);
+  }
+  return out;
+}
+
+function linkCells(link: Link): Int32Array {
+  return (link.cells ??= new Int32Array(new SharedArrayBuffer(8)));
+}
+
+/** The port leaves this thread for a thread that runs mapsan: its link goes along. */
+function leaving(port: MessagePort): [SharedArrayBuffer, number] {
+  const st = PortFields.stateOf(port)!;
+  const link = st.link!;
+  const cells = linkCells(link);
+  link.ports[st.end] = null;
+  return [cells.buffer as SharedArrayBuffer, st.end];
+}
+
+/**
+ * The port leaves for a thread that may not run mapsan: its peer stops wrapping from now on. Messages
+ * its peer already wrapped and that wait in its queue would arrive wrapped: when the peer is a port of
+ * this thread, they are taken out and posted again, plain, in order. (When the peer is in another
+ * thread, such messages in flight are not recalled: an accepted gap.)
+ */
+export function taint(port: MessagePort): void {
+  const st = PortFields.stateOf(port);
+  if (st === undefined || st.link === null) return;
+  const link = st.link;
+  Atomics.store(linkCells(link), st.end, 1);
+  link.ports[st.end] = null;
+  const peer = link.ports[1 - st.end];
+  if (peer == null) return;
+  for (let m = originalReceive(port); m !== undefined; m = originalReceive(port)) {
+    let data = m.message;
+    if (tagOf(data) === ENVELOPE) {
+      const env = data as Envelope;
+      data = env.d;
+      // The ports inside go where this one goes.
+      if (Array.isArray(env.l)) {
+        for (const l of env.l) if (Array.isArray(l) && l[0] instanceof SharedArrayBuffer) Atomics.store(new Int32Array(l[0]), l[1] === 1 ? 1 : 0, 1);
+      }
+    }
+    Reflect.apply(protoPost, peer, [data, findPorts(data)]);
+  }
+}
+
+/**
+ * The common send path. `safe`: the receiving end runs mapsan. Returns what `original` returns, throws
+ * what it throws; a failure inside mapsan sends the message plain.
+ */
+export function send(target: object, original: (...args: unknown[]) => unknown, args: unknown[], safe: boolean): unknown {
+  if (args.length === 0) return Reflect.apply(original, target, args);
+  let wrapped: Envelope | null = null;
+  try {
+    const ports = trackedPorts(transferListOf(args[1]));
+    if (!safe) {
+      if (ports !== null) for (const p of ports) taint(p);
+    } else {
+      wrapped = { [KEY]: ENVELOPE, c: sendWire(), d: args[0] };
+      if (ports !== null) {
+        wrapped.p = ports;
+        wrapped.l = ports.map(leaving);
+      }
+    }
+  } catch (e) {
+    internalError(e);
+    wrapped = null;
+  }
+  if (wrapped === null) return Reflect.apply(original, target, args);
+  const rest = args.slice(1);
+  return Reflect.apply(original, target, [wrapped, ...rest]);
+}
+
+// The postMessage put on user-facing ports (MessageChannel ends, parentPort, ports that arrived in
+// an envelope), as an own, non-enumerable property: MessagePort.prototype.postMessage stays Node's
+// (internal ports use it; wrapping there breaks Node, happens-before.md §3 item 9).
+const portPostMessage = {
+  postMessage(this: MessagePort, ...args: unknown[]): unknown {
+    const st = PortFields.stateOf(this);
+    if (st === undefined) return Reflect.apply(protoPost, this, args);
+    return send(this, protoPost as (...a: unknown[]) => unknown, args, peerSafe(st));
+  },
+}.postMessage;
+Object.defineProperty(portPostMessage, 'length', { value: protoPost.length });
+
+function track(port: MessagePort, st: PortState): void {
+  PortFields.setState(port, st);
+  Object.defineProperty(port, 'postMessage', { value: portPostMessage, writable: true, configurable: true, enumerable: false });
+}
+
+/** parentPort in a worker: its peer is the parent's Worker object. */
+export function trackParentPort(port: MessagePort, parentRuns: boolean): void {
+  track(port, new PortState(null, 0, parentRuns));
+}
+
+/** Ports that arrived in an envelope, with their links. */
+function adopt(ports: unknown, links: unknown): void {
+  if (!Array.isArray(ports) || !Array.isArray(links)) return;
+  for (let i = 0; i < ports.length; i++) {
+    const p = ports[i];
+    const l = links[i];
+    if (!(p instanceof MessagePort) || !Array.isArray(l) || !(l[0] instanceof SharedArrayBuffer)) continue;
+    const end = l[1] === 1 ? 1 : 0;
+    const ends: (MessagePort | null)[] = [null, null];
+    ends[end] = p;
+    track(p, new PortState({ cells: new Int32Array(l[0]), ports: ends }, end, false));
+  }
+}
+
+/** workerData ports, matched by their order in the data (see workers.ts). */
+export function adoptInOrder(ports: MessagePort[], links: unknown): void {
+  if (!Array.isArray(links) || links.length !== ports.length) return;
+  adopt(ports, links);
+}
+
+export function linksFor(ports: MessagePort[]): ([SharedArrayBuffer, number] | null)[] {
+  return ports.map((p) => (PortFields.stateOf(p)?.link != null ? leaving(p) : null));
+}
+
+export function isTracked(port: unknown): port is MessagePort {
+  return port instanceof MessagePort && PortFields.stateOf(port)?.link != null;
+}
+
+/**
+ * MessagePorts inside a value, in a fixed depth-first order that structured clone preserves (own
+ * enumerable properties in order, array elements, Map and Set entries), so that both threads find
+ * the same list. Bounded: a huge value is not walked in full (its later ports are then not tracked).
+ */
+export function findPorts(value: unknown, limit = 100_000): MessagePort[] {
+  const out: MessagePort[] = [];
+  const seen = new Set<object>();
+  const stack: unknown[] = [value];
+  let budget = limit;
+  while (stack.length > 0 && budget-- > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null || seen.has(v)) continue;
+    seen.add(v);
+    if (v instanceof MessagePort) {
+      out.push(v);
+      continue;
+    }
+    if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) continue;
+    const children: unknown[] = [];
+    if (v instanceof Map) for (const [k, x] of v) children.push(k, x);
+    else if (v instanceof Set) for (const x of v) children.push(x);
+    else for (const k of Object.keys(v)) children.push((v as Record<string, unknown>)[k]);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return out;
+}
+
+// --- receiving -------------------------------------------------------------------------------------------
+/** The context right after a port's receipt was set up at the root of its callback (see workers.ts). */
+export let receiptRoot: Context | null = null;
+
+/**
+ * One message reaches this thread's code: unwrap, join the sender's clock and the previous receipt
+ * on this port. Returns the user's data. HELLO passes through (the Worker swallows it).
+ */
+function onMessage(port: object, data: unknown): unknown {
+  const tag = tagOf(data);
+  if (tag === HELLO) return data;
+  const last = PortFields.swapLast(port, current.ctx.seg);
+  if (last !== undefined) follow(last);
+  if (tag !== ENVELOPE) return data;
+  const env = data as Envelope;
+  const clock = fromWire(env.c);
+  if (clock !== null) receive(clock);
+  if (env.p !== undefined) adopt(env.p, env.l);
+  return env.d;
+}
+
+const kHybridDispatch = Symbol.for('nodejs.internal.kHybridDispatch');
+
+// Every message a MessagePort of this thread receives (a Worker's messages come through its public
+// port, BroadcastChannel's through its handle) is handed by Node's per-context `emitMessage` to
+// `port[kHybridDispatch](data, type, event)`, before any listener of any style: `on`/`once`/
+// `addListener`/`prependListener`, `addEventListener`, `onmessage`, `events.once`, `events.on`. That
+// one method, shadowed on MessagePort.prototype, is where envelopes come off. Internal ports pass
+// through it too; they never receive an envelope, so their data is untouched.
+function installDispatch(): boolean {
+  const proto = MessagePort.prototype as unknown as Record<symbol, unknown>;
+  const inherited = proto[kHybridDispatch];
+  if (typeof inherited !== 'function') return false;
+  const dispatch = {
+    [kHybridDispatch](this: MessagePort, data: unknown, type: unknown, event: unknown): unknown {
+      if (type === 'message') {
+        try {
+          const atRoot = executionAsyncResource() === this;
+          data = onMessage(this, data);
+          if (atRoot) receiptRoot = current.ctx;
+        } catch (e) {
+          internalError(e);
+          if (tagOf(data) === ENVELOPE) data = (data as Envelope).d;
+        }
+      }
+      return Reflect.apply(inherited as (...a: unknown[]) => unknown, this, [data, type, event]);
+    },
+  }[kHybridDispatch];
+  Object.defineProperty(proto, kHybridDispatch, { value: dispatch, writable: true, configurable: true, enumerable: false });
+  return true;
+}
+
+/** Names the root activation a Worker's message starts (only if nothing ran in it yet). */
+export function nameReceipt(kind: string): void {
+  if (receiptRoot !== null && current.ctx === receiptRoot) {
+    setToken(rootToken(kind, -1, current.ctx.tok.act.owner));
+    receiptRoot = current.ctx;
+  }
+}
+
+// --- user-facing constructors and functions -----------------------------------------------------------
+/** A class wrapped in a Proxy: same name, length, prototype, statics; `instanceof` and subclassing work. */
+export function wrapClass<T extends abstract new (...args: never[]) => unknown>(
+  cls: T,
+  after: (made: InstanceType<T>, args: unknown[]) => void,
+  before?: (args: unknown[]) => (() => void) | void,
+): T {
+  return new Proxy(cls, {
+    construct(target, args, newTarget) {
+      const undo = before?.(args);
+      let made: InstanceType<T>;
+      try {
+        made = Reflect.construct(target, args, newTarget) as InstanceType<T>;
+      } finally {
+        if (typeof undo === 'function') undo();
+      }
+      try {
+        after(made, args);
+      } catch (e) {
+        internalError(e);
+      }
+      return made as object;
+    },
+  });
+}
+
+export const PatchedMessageChannel = wrapClass(MessageChannel, (ch) => {
+  const link: Link = { cells: null, ports: [ch.port1, ch.port2] };
+  track(ch.port1, new PortState(link, 0, false));
+  track(ch.port2, new PortState(link, 1, false));
+});
+
+const bcPost = BroadcastChannel.prototype.postMessage;
+
+export const PatchedBroadcastChannel = wrapClass(BroadcastChannel, (bc) => {
+  // Its handle is a MessagePort that hears every sender of the name: no port order.
+  for (const s of Object.getOwnPropertySymbols(bc)) {
+    const v = (bc as unknown as Record<symbol, unknown>)[s];
+    if (v instanceof MessagePort) PortFields.setUnordered(v);
+  }
+});
+
+function patchBroadcastPost(): void {
+  const post = {
+    postMessage(this: BroadcastChannel, ...args: unknown[]): unknown {
+      // Any thread may listen: wrap only while every thread of the process runs mapsan.
+      if (args.length === 0) return Reflect.apply(bcPost, this, args);
+      return send(this, bcPost as (...a: unknown[]) => unknown, args, everyThreadRuns());
+    },
+  }.postMessage;
+  Object.defineProperty(post, 'length', { value: bcPost.length });
+  Object.defineProperty(BroadcastChannel.prototype, 'postMessage', { value: post, writable: true, configurable: true, enumerable: false });
+}
+
+export const patchedReceiveMessageOnPort = {
+  receiveMessageOnPort(port: MessagePort | BroadcastChannel): { message: unknown } | undefined {
+    const r = originalReceive(port as MessagePort);
+    if (r === undefined) return r;
+    try {
+      r.message = onMessage(port as object, r.message);
+    } catch (e) {
+      internalError(e);
+      if (tagOf(r.message) === ENVELOPE) r.message = (r.message as Envelope).d;
+    }
+    return r;
+  },
+}.receiveMessageOnPort;
+Object.defineProperty(patchedReceiveMessageOnPort, 'length', { value: originalReceive.length });
+
+export function installPorts(): boolean {
+  if (!installDispatch()) return false;
+  patchBroadcastPost();
+  return true;
+}

@@ -1,0 +1,124 @@
+// mapsan/register: `node --require mapsan/register app.js` or `node --import mapsan/register app.mjs`.
+//
+// Runs once per thread (main thread and every worker: workers inherit execArgv, so the preload runs
+// again in each of them, and hooks never cross threads). In order:
+//   1. process.setSourceMapsEnabled(true), before any instrumented module loads, so stacks show
+//      original lines (enabling it later does nothing for modules already loaded);
+//   2. MAPSAN_OPTIONS is validated (a bad value: its one-line message on stderr, exit 2);
+//   3. the runtime (dist/runtime/index.js) is required, so its hooks and exit handling start before
+//      user code;
+//   4. CommonJS: a pirates hook on Module._extensions for .js .cjs .ts .cts .mts;
+//   5. ES modules: module.register('./esm-hooks.mjs') (a load hook on Node's hooks thread).
+// Babel and the plugin load lazily, on the first file transformed, so a worker that loads no user
+// module of its own stays cheap.
+
+import { existsSync, writeSync } from 'node:fs';
+import Module from 'node:module';
+import { extname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as workerThreads from 'node:worker_threads';
+import { addHook } from 'pirates';
+import { OptionsError, parseOptions } from '../runtime/options.js';
+import { ESM_HOOKS_PATH, isOwnFile, RUNTIME_PATH } from './paths.js';
+
+const REGISTERED = Symbol.for('mapsan.register');
+
+/**
+ * True in Node's internal module-hooks thread (the thread `module.register()` hooks run on). On
+ * Node 20 that thread runs the `--require` preloads too, and registering hooks from there would
+ * recurse, so mapsan does nothing in it.
+ *
+ * - Node >= 22.14 / 23.7 exports `worker_threads.isInternalThread`: use it when it is a boolean.
+ * - Node 20.19+ (no such export): the hooks thread is an `InternalWorker` started with
+ *   `doEval: 'internal'`; the worker bootstrap (lib/internal/main/worker_thread.js) assigns the
+ *   public `parentPort`/`workerData` only when `doEval !== 'internal'`, and does so *before* it runs
+ *   the preload modules. So during a preload a user `Worker` (eval or file) always sees a
+ *   MessagePort in `parentPort`, the hooks thread sees `null`, and the main thread is
+ *   `isMainThread`. Measured on Node 20.20.2 and 24.21.0 (both signals agree on 24).
+ */
+function isLoaderHooksThread(): boolean {
+  const internal = (workerThreads as { isInternalThread?: unknown }).isInternalThread;
+  if (typeof internal === 'boolean') return internal;
+  return !workerThreads.isMainThread && workerThreads.parentPort === null;
+}
+
+function fail(message: string, code: number): never {
+  try { writeSync(2, message + '\n'); } catch { /* stderr closed */ }
+  process.exit(code);
+}
+
+function startRuntime(): void {
+  // The engine may not be built yet while mapsan itself is being developed.
+  if (!existsSync(RUNTIME_PATH)) return;
+  require(RUNTIME_PATH);
+}
+
+/** Format for a file reached through CommonJS `require` (or Node's CJS main-entry loader). */
+function cjsFormat(filename: string): 'commonjs' | 'module' {
+  const ext = extname(filename);
+  if (ext === '.mts') return 'module';
+  if (ext === '.ts' || ext === '.js') {
+    // In a "type": "module" package these are ES modules even when require() loads them
+    // (require(esm)); Node 20 also runs a .ts entry through this loader first.
+    const { packageType } = require('./package-type.js') as typeof import('./package-type.js');
+    if (packageType(filename) === 'module') return 'module';
+  }
+  return 'commonjs';
+}
+
+let busy = false;
+function installCommonJS(): void {
+  addHook(
+    (code, filename) => {
+      // Files required while a transform runs (Babel, the preset, a plugin outside node_modules)
+      // load as they are: transforming them would re-enter the transform.
+      if (busy) return code;
+      busy = true;
+      try {
+        const t = require('./transform.js') as typeof import('./transform.js');
+        try {
+          return t.transform(code, filename, { format: cjsFormat(filename) }).code;
+        } catch (e) {
+          if (t.isMapsanSyntaxError(e)) return t.syntaxErrorModule(e, code);
+          throw e;
+        }
+      } finally {
+        busy = false;
+      }
+    },
+    {
+      // .mts: on Node 20, `node --require mapsan/register main.mts` runs the entry through the
+      // CommonJS loader. The hook turns it into JavaScript that always has module syntax (the
+      // transform adds `export {}` for format 'module'), so Node's syntax detection hands the file
+      // to the ESM loader, where esm-hooks.mjs loads it again (a cache hit) as a real module.
+      exts: ['.js', '.cjs', '.ts', '.cts', '.mts'],
+      ignoreNodeModules: true,
+      matcher: (filename) => !isOwnFile(filename),
+    },
+  );
+}
+
+function installESM(): void {
+  const register = (Module as unknown as { register?: (specifier: string, parentURL: string | URL, options?: object) => void }).register;
+  if (typeof register !== 'function') return; // Node < 20.6; engines says >= 20.19
+  register(pathToFileURL(ESM_HOOKS_PATH).href, pathToFileURL(__filename));
+}
+
+function install(): void {
+  process.setSourceMapsEnabled(true);
+  try {
+    parseOptions(process.env.MAPSAN_OPTIONS);
+  } catch (e) {
+    if (e instanceof OptionsError) fail(e.message, 2);
+    throw e;
+  }
+  startRuntime();
+  installCommonJS();
+  installESM();
+}
+
+const state = globalThis as { [REGISTERED]?: boolean };
+if (!state[REGISTERED] && !isLoaderHooksThread()) {
+  state[REGISTERED] = true;
+  install();
+}

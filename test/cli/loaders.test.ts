@@ -1,0 +1,186 @@
+// Loading user programs under mapsan: CommonJS, ES modules, TypeScript, workers, source maps and
+// syntax errors, through the CLI (`--require`) and `node --import mapsan/register`.
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanTemps, copyFixtures, mapsan, node, NODES, REGISTER, REGISTER_URL, ROOT, tempDir, USING_PLACEHOLDER, type Result } from './helpers.js';
+
+let fx: string;
+let cache: string;
+beforeAll(() => {
+  fx = copyFixtures();
+  cache = tempDir('mapsan-cache-');
+});
+afterAll(cleanTemps);
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+type Mode = 'cli' | 'require' | 'import';
+const MODES: Mode[] = ['cli', 'require', 'import'];
+
+function run(mode: Mode, file: string, nodeBin: string, args: string[] = []): Result {
+  const o = { cwd: fx, env: { MAPSAN_CACHE_DIR: cache }, node: nodeBin };
+  if (mode === 'cli') return mapsan([file, ...args], o);
+  return node([mode === 'require' ? '--require' : '--import', mode === 'require' ? REGISTER : REGISTER_URL, file, ...args], o);
+}
+
+const PROGRAMS: [string, string][] = [
+  ['cjs/main.js', 'cjs [["a",2],["b",1]]\ninstrumented true\nargs ["p1"]\n'],
+  ['esm/main.mjs', 'esm [["x",2],["y",1]]\ninstrumented true\n'],
+  ['ts/main.ts', 'ts [["p",2],["q",1]]\ninstrumented true\n'],
+  ['ts/esm.mts', 'mts [["m",2],["n",1]] true\ninstrumented true\n'],
+  ['ts/esm-syntax.ts', 'ts-esm [["t",2]] undefined\ninstrumented true\n'],
+  ['tsmod/main.ts', 'tsmod 5 undefined\n'],
+  ['esmpkg/main.js', 'esmpkg cjs esm\ninstrumented true true\n'],
+  ['esmpkg/plain.js', 'esmpkg plain plain undefined\ninstrumented true\n'],
+  ['tsmod/plain.ts', 'tsmod plain 1 undefined true\ninstrumented true\n'],
+  ['cjs/requires-esm.js', 'require(esm) esm instrumented true\nimport() esm instrumented true\n'],
+  ['cjs/requires-plain-esm.js', 'esmpkg plain plain undefined\ninstrumented true\n'],
+];
+
+describe.each(NODES)('with %s', (nodeBin) => {
+  describe.each(MODES)('via %s', (mode) => {
+    it.each(PROGRAMS)('%s runs with its own stdout and exit code, instrumented', (file, stdout) => {
+      const r = run(mode, file, nodeBin, file === 'cjs/main.js' ? ['p1'] : []);
+      expect(r.stderr, r.stderr).not.toMatch(/Error|Warning/);
+      expect(r.stdout).toBe(stdout);
+      expect(r.code).toBe(0);
+    });
+
+    it('worker threads (CommonJS and ESM) run instrumented code too', () => {
+      const r = run(mode, 'worker/main.js', nodeBin);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(
+        'main instrumented true\n' +
+          'worker.js {"value":2,"instrumented":true,"worker":true}\n' +
+          'worker.mjs {"value":3,"instrumented":true,"worker":true}\n',
+      );
+    });
+
+    it('maps stack traces of an instrumented .ts file to its original lines', () => {
+      const r = run(mode, 'ts/throws.ts', nodeBin);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('Error: boom: no box');
+      expect(r.stderr).toMatch(/at explode \(.*ts[\\/]throws\.ts:10:9\)/);
+      expect(r.stderr).toMatch(/ts[\\/]throws\.ts:13:\d+/);
+    });
+
+    it('a syntax error prints file:line and the code frame, exit 1, nothing of mapsan', () => {
+      for (const file of ['cjs/bad.js', 'cjs/requires-bad.js', 'esm/bad.mjs', 'esm/imports-bad.mjs']) {
+        const r = run(mode, file, nodeBin);
+        expect(r.code).toBe(1);
+        const bad = join(fx, file.startsWith('cjs') ? 'cjs/bad.js' : 'esm/bad.mjs');
+        // Node's own header for a syntax error; for an imported ES module Node prints its internal
+        // rethrow site there instead (errors from the hooks thread).
+        if (file !== 'esm/imports-bad.mjs') expect(r.stderr).toMatch(new RegExp(`^${esc(bad)}:3\n  return m.get\\(;\n               \\^\n`));
+        expect(r.stderr).toContain(`${bad}: Unexpected token (3:15)`);
+        expect(r.stderr).toContain('> 3 |   return m.get(;\n    |                ^');
+        expect(r.stderr).not.toMatch(/dist[\\/]|pirates|@babel|node_modules|mapsan[\\/]src/);
+        expect(r.stdout).toBe('');
+      }
+    });
+  });
+});
+
+describe('TypeScript syntax errors', () => {
+  it('point at the TypeScript source', () => {
+    writeFileSync(join(fx, 'ts', 'bad.mts'), 'const x: number = ;\n');
+    const r = mapsan(['ts/bad.mts'], { cwd: fx, env: { MAPSAN_CACHE_DIR: cache } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${join(fx, 'ts/bad.mts')}:1\nconst x: number = ;\n`);
+    expect(r.stderr).toContain('> 1 | const x: number = ;');
+  });
+
+  it('a require() of a file with a syntax error throws a catchable SyntaxError', () => {
+    writeFileSync(join(fx, 'catch.js'), "try { require('./cjs/bad.js'); } catch (e) { console.log(e.name, e instanceof SyntaxError, e.message.split('\\n')[0]); }\n");
+    const r = mapsan(['catch.js'], { cwd: fx, env: { MAPSAN_CACHE_DIR: cache } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`SyntaxError true ${join(fx, 'cjs/bad.js')}: Unexpected token (3:15)\n`);
+  });
+});
+
+describe('input source maps', () => {
+  it('composes an adjacent .map file (tsc output): stacks show the original .ts lines', () => {
+    // Compile a TypeScript file the way tsc would leave it: out.js + out.js.map next to it.
+    const dir = join(fx, 'compiled');
+    mkdirSync(dir, { recursive: true });
+    const original = [
+      'interface Thing { name: string }',
+      '',
+      '',
+      'const things = new Map<string, Thing>();',
+      'function fail(key: string): never {',
+      '  const t: Thing | undefined = things.get(key);',
+      "  throw new Error('no thing ' + key + ' ' + String(t));",
+      '}',
+      "fail('k');",
+      '',
+    ].join('\n');
+    const babel = createRequire(join(ROOT, 'package.json'))('@babel/core') as typeof import('@babel/core');
+    const out = babel.transformSync(original, {
+      filename: join(dir, 'src.ts'),
+      sourceFileName: 'src.ts',
+      configFile: false,
+      babelrc: false,
+      retainLines: false,
+      compact: true,
+      sourceMaps: true,
+      presets: [require.resolve('@babel/preset-typescript', { paths: [ROOT] })],
+    })!;
+    writeFileSync(join(dir, 'out.js'), out.code + '\n//# sourceMappingURL=out.js.map\n');
+    writeFileSync(join(dir, 'out.js.map'), JSON.stringify(out.map));
+    const r = mapsan(['compiled/out.js'], { cwd: fx, env: { MAPSAN_CACHE_DIR: cache } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Error: no thing k undefined');
+    expect(r.stderr).toMatch(/at fail \(.*compiled[\\/]src\.ts:7:9\)/);
+  });
+});
+
+describe('@babel/core resolution', () => {
+  function project(): string {
+    const dir = tempDir('mapsan-babel-');
+    writeFileSync(join(dir, 'package.json'), '{}\n');
+    writeFileSync(
+      join(dir, 'app.js'),
+      "const m = new Map([[1, 'one']]);\nfunction probe() { return m.get(1); }\n" +
+        "console.log(probe(), /_ms/.test(probe.toString()), globalThis.__fakeBabelUsed === true);\n",
+    );
+    mkdirSync(join(dir, 'node_modules', '@babel'), { recursive: true });
+    return dir;
+  }
+
+  it("comes from the user's cwd first", () => {
+    const dir = project();
+    const fake = join(dir, 'node_modules', '@babel', 'core');
+    mkdirSync(fake);
+    writeFileSync(join(fake, 'package.json'), '{"name": "@babel/core", "version": "7.99.0", "main": "index.js"}\n');
+    writeFileSync(
+      join(fake, 'index.js'),
+      `const real = require(${JSON.stringify(createRequire(join(ROOT, 'package.json')).resolve('@babel/core'))});\n` +
+        'module.exports = { ...real, version: "7.99.0", transformSync(...args) { globalThis.__fakeBabelUsed = true; return real.transformSync(...args); } };\n',
+    );
+    const r = mapsan(['app.js'], { cwd: dir, env: { MAPSAN_CACHE: '0' } });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('one true true\n');
+  });
+
+  it.runIf(existsSync(join(ROOT, 'node_modules', '@babel', 'core-8')))('works with a project on Babel 8', () => {
+    const dir = project();
+    symlinkSync(join(ROOT, 'node_modules', '@babel', 'core-8'), join(dir, 'node_modules', '@babel', 'core'), 'dir');
+    const r = mapsan(['app.js'], { cwd: dir, env: { MAPSAN_CACHE: '0' } });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('one true false\n');
+  });
+});
+
+describe('MAPSAN_INCLUDE / MAPSAN_EXCLUDE', () => {
+  it.skipIf(USING_PLACEHOLDER)('reach the plugin (CommonJS and the ESM hooks thread alike)', () => {
+    const env = { MAPSAN_CACHE_DIR: cache, MAPSAN_EXCLUDE: 'cjs/lib.cjs, esm/lib.mjs' };
+    expect(mapsan(['cjs/main.js', 'p1'], { cwd: fx, env }).stdout).toContain('instrumented false');
+    expect(mapsan(['esm/main.mjs'], { cwd: fx, env }).stdout).toContain('instrumented false');
+    const only = { MAPSAN_CACHE_DIR: cache, MAPSAN_INCLUDE: 'esm/**' };
+    expect(mapsan(['cjs/main.js', 'p1'], { cwd: fx, env: only }).stdout).toContain('instrumented false');
+    expect(mapsan(['esm/main.mjs'], { cwd: fx, env: only }).stdout).toContain('instrumented true');
+  });
+});

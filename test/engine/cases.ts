@@ -1,0 +1,156 @@
+// Fixed regression programs of the engine test, named the way Go's race tests are: `race-*` must be
+// reported, `norace-*` must stay quiet. Each lists exactly the pairs the model names (checked against
+// the oracle too, so a case cannot drift from race-model.md without failing).
+import type { AccessOp, Key, Program, Step } from './model.js';
+
+const access = (op: AccessOp) => (key: Key = 0): Step => ({ t: 'access', op, key });
+export const get = access('get');
+export const set = access('set');
+export const has = access('has');
+export const del = access('delete');
+export const tick: Step = { t: 'await', kind: 'immediate' };
+export const micro: Step = { t: 'await', kind: 'microtask' };
+export const fork = (fn: number): Step => ({ t: 'fork', fn });
+export const join = (fn: number): Step => ({ t: 'join', fn });
+export const direct = (fn: number): Step => ({ t: 'direct', fn });
+export const joinAll = (...fns: number[]): Step => ({ t: 'joinAll', fns });
+export const iterate: Step = { t: 'iterate' };
+const A = 0;
+const B = 1;
+
+export interface Case {
+  name: string;
+  program: Program;
+  /** `kind first -> second`, as findingKey() prints them, sorted. */
+  expect: string[];
+  /** Entries each iterate step visits in the run (`A[0]` -> 2), for checking the oracle alone. */
+  entries?: Record<string, number>;
+}
+
+const bump = [get(), tick, set()];
+
+export const CASES: Case[] = [
+  {
+    name: 'race-lost-update-promise-all',
+    program: { initial: [0], fns: [bump, bump], main: [fork(A), fork(B), joinAll(A, B)] },
+    expect: ['lost-update A[0] -> A[2]', 'lost-update B[0] -> B[2]'],
+  },
+  {
+    name: 'race-lost-update-fork-join',
+    program: { initial: [0], fns: [bump, bump], main: [fork(A), fork(B), join(A), join(B)] },
+    expect: ['lost-update A[0] -> A[2]', 'lost-update B[0] -> B[2]'],
+  },
+  {
+    name: 'race-lost-update-unjoined-fork',
+    program: { initial: [0], fns: [[tick, set()], []], main: [get(), fork(A), micro, set()] },
+    expect: ['lost-update main[0] -> main[3]'],
+  },
+  {
+    // A awaited directly is main's activation: its pair is main's, B's write is concurrent with it.
+    name: 'race-lost-update-awaited-directly-vs-fork',
+    program: { initial: [0], fns: [bump, [tick, set()]], main: [fork(B), direct(A)] },
+    expect: ['lost-update A[0] -> A[2]'],
+  },
+  {
+    name: 'race-lost-update-delete-clobbers',
+    program: { initial: [0], fns: [[has(), tick, del()], [micro, set()]], main: [fork(A), fork(B)] },
+    expect: ['lost-update A[0] -> A[2]'],
+  },
+  {
+    name: 'race-lost-update-across-keys-only-k1',
+    program: { initial: [0, 1], fns: [[get(0), get(1), tick, set(0), set(1)], [tick, set(1)]], main: [fork(A), fork(B)] },
+    expect: ['lost-update A[1] -> A[4]'],
+  },
+  {
+    name: 'race-stale-read-has-get',
+    program: { initial: [0], fns: [[has(), tick, get()], [micro, del()]], main: [fork(A), fork(B)] },
+    expect: ['stale-read A[0] -> A[2]'],
+  },
+  {
+    name: 'race-stale-read-delete-after-set-in-one-segment',
+    program: { initial: [0], fns: [[has(), tick, get()], [tick, set(), del()]], main: [fork(B), fork(A)] },
+    expect: ['stale-read A[0] -> A[2]'],
+  },
+  {
+    name: 'norace-sequential-awaits',
+    program: { initial: [0], fns: [bump, bump], main: [fork(A), join(A), fork(B), join(B)] },
+    expect: [],
+  },
+  {
+    name: 'norace-awaited-directly',
+    program: { initial: [0], fns: [bump, bump], main: [direct(A), direct(B)] },
+    expect: [],
+  },
+  {
+    name: 'norace-read-modify-write-in-one-segment',
+    program: { initial: [0], fns: [[get(), set(), tick], [get(), set(), tick]], main: [fork(A), fork(B), joinAll(A, B)] },
+    expect: [],
+  },
+  {
+    name: 'norace-blind-writes',
+    program: { initial: [], fns: [[set(), tick, set()], [set(), micro, del()]], main: [fork(A), fork(B)] },
+    expect: [],
+  },
+  {
+    name: 'norace-reread-after-await',
+    program: { initial: [0], fns: [[get(), tick, get(), set()], [tick, set()]], main: [fork(A), fork(B)] },
+    expect: [],
+  },
+  {
+    // The other write is ordered a1 -> w -> a2 (main waited for it): not a race.
+    name: 'norace-write-ordered-between',
+    program: { initial: [0], fns: [[], [tick, set()]], main: [get(), fork(B), join(B), set(), fork(A)] },
+    expect: [],
+  },
+  {
+    name: 'norace-write-in-the-read-segment',
+    program: { initial: [0], fns: [[], [set()]], main: [get(), fork(B), tick, set(), fork(A)] },
+    expect: [],
+  },
+  {
+    name: 'norace-recheck-before-use',
+    program: { initial: [0], fns: [[has(), tick, has(), get()], [micro, del()]], main: [fork(A), fork(B)] },
+    expect: [],
+  },
+  {
+    name: 'norace-stale-read-has-saw-nothing',
+    program: { initial: [], fns: [[has(), tick, get()], [micro, del()]], main: [fork(A), fork(B)] },
+    expect: [],
+  },
+  {
+    // A write, then a read, in one segment: the read is the stale one, and nothing else writes.
+    name: 'norace-write-then-read-in-one-segment',
+    program: { initial: [], fns: [[], []], main: [set(), get(), tick, set(), fork(A), fork(B)] },
+    expect: [],
+  },
+  {
+    name: 'race-iteration-during-mutation',
+    program: { initial: [0, 1], fns: [[iterate], [tick, del(0)]], main: [fork(A), fork(B)] },
+    expect: ['iteration-during-mutation A[0] -> B[1]'],
+    entries: { 'A[0]': 2 },
+  },
+  {
+    name: 'race-iteration-during-mutation-awaited-directly',
+    program: { initial: [0], fns: [[iterate], [micro, set(1)]], main: [fork(B), direct(A)] },
+    expect: ['iteration-during-mutation A[0] -> B[1]'],
+    entries: { 'A[0]': 2 },
+  },
+  {
+    name: 'norace-iteration-in-one-segment',
+    program: { initial: [], fns: [[iterate], [tick, set(0)]], main: [fork(A), fork(B)] },
+    expect: [],
+    entries: { 'A[0]': 0 },
+  },
+  {
+    name: 'norace-mutation-after-joined-iteration',
+    program: { initial: [0], fns: [[iterate], [set(1)]], main: [fork(A), join(A), fork(B)] },
+    expect: [],
+    entries: { 'A[0]': 1 },
+  },
+  {
+    name: 'norace-mutation-before-iteration',
+    program: { initial: [0], fns: [[del(0), set(1)], [iterate]], main: [fork(A), tick, fork(B)] },
+    expect: [],
+    entries: { 'B[0]': 1 },
+  },
+];
