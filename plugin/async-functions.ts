@@ -116,6 +116,7 @@ export function instrumentAsyncFunction(this: VisitState, path: NodePath<t.Funct
   this.seen.add(node);
   const t = this.t;
   const token = path.scope.generateUidIdentifier('t');
+  this.asyncTokens.set(node, token.name);
   const site = this.site(path, node, 'async', '');
   let body: t.Statement[];
   let directives: t.Directive[] = [];
@@ -153,5 +154,35 @@ export function rewriteReturn(this: VisitState, path: NodePath<t.ReturnStatement
   if (!fn || !fn.node.async) return false;
   this.seen.add(node);
   path.get('argument').replaceWith(returnValue(this, node.argument));
+  return true;
+}
+
+/**
+ * `for await (x of v)` → `for await (x of _ms.fa(v))`: its implicit awaits are suspension points
+ * like `await`, and the first one hands the segment back to the caller.
+ */
+export function rewriteForAwait(this: VisitState, path: NodePath<t.ForOfStatement>): boolean {
+  const node = path.node;
+  if (!node.await) return false;
+  this.seen.add(node);
+  path.get('right').replaceWith(this.rt('fa', [node.right]));
+  return true;
+}
+
+/**
+ * `yield v` in an async generator → `_ms.gr(_t, yield _ms.aw(v))`: the yield awaits v (a suspension
+ * point), and the consumer's next `next()` resumes the body inside the consumer's segment, where
+ * the body must be the generator's activation again.
+ */
+export function rewriteAsyncYield(this: VisitState, path: NodePath<t.YieldExpression>): boolean {
+  const node = path.node;
+  if (node.delegate) return false;
+  const fn = path.getFunctionParent();
+  const token = fn && fn.node.async && fn.node.generator ? this.asyncTokens.get(fn.node) : undefined;
+  if (token === undefined) return false;
+  this.seen.add(node);
+  const t = this.t;
+  const awaited = this.rt('aw', [node.argument ?? t.unaryExpression('void', t.numericLiteral(0))]);
+  path.replaceWith(this.rt('gr', [t.identifier(token), t.yieldExpression(awaited)]));
   return true;
 }

@@ -22,6 +22,8 @@ export const RUNTIME = {
   aw: 'aw',
   dm: 'dm',
   ret: 'ret',
+  fa: 'fa',
+  gr: 'gr',
 } as const;
 
 export type RuntimeCall = keyof typeof RUNTIME;

@@ -17,6 +17,8 @@ export class VisitState {
   readonly calleeTexts = new WeakMap<t.Node, string>();
   /** `...(_ms.dm())` spreads this plugin appended; `.apply(r, a)` rewrites look through them. */
   readonly dmSpreads = new WeakSet<t.Node>();
+  /** The activation token variable of each instrumented async function. */
+  readonly asyncTokens = new WeakMap<t.Node, string>();
   /** True once any runtime call is emitted: only then does the file get a header. */
   used = false;
   topLevelAwait = false;

@@ -3,7 +3,7 @@
 // changed the code; `entries` adds what every handler needs.
 
 import type { NodePath, Visitor, types as t } from '@babel/core';
-import { instrumentAsyncFunction, rewriteAwait, rewriteReturn } from './async-functions';
+import { instrumentAsyncFunction, rewriteAsyncYield, rewriteAwait, rewriteForAwait, rewriteReturn } from './async-functions';
 import { wrapArrayFrom, wrapArrayPatternAssign, wrapArrayPatternInit, wrapForOf, wrapNewMap, wrapSpread, wrapYieldStar } from './iteration';
 import { rewriteCallThrough, rewriteMapCall, rewriteSizeRead } from './map-calls';
 import { lowerOptionalChain } from './optional-chain';
@@ -42,9 +42,9 @@ export const codeVisitor: Visitor<VisitState> = {
   OptionalMemberExpression: entries<t.OptionalMemberExpression>(lowerOptionalChain),
   MemberExpression: entries<t.MemberExpression>(rewriteSizeRead),
   NewExpression: entries<t.NewExpression>(wrapNewMap),
-  ForOfStatement: entries<t.ForOfStatement>(wrapForOf),
+  ForOfStatement: entries<t.ForOfStatement>(rewriteForAwait, wrapForOf),
   SpreadElement: entries<t.SpreadElement>(wrapSpread),
-  YieldExpression: entries<t.YieldExpression>(wrapYieldStar),
+  YieldExpression: entries<t.YieldExpression>(rewriteAsyncYield, wrapYieldStar),
   VariableDeclarator: entries<t.VariableDeclarator>(wrapArrayPatternInit),
   AssignmentExpression: entries<t.AssignmentExpression>(wrapArrayPatternAssign),
   Function: entries<t.Function>(instrumentAsyncFunction),

@@ -32,7 +32,8 @@ export class Token {
   sync = true;
   constructor(
     readonly act: Activation,
-    readonly prev: Token | null,
+    /** The token to hand the segment back to (an async generator's changes at every resumption). */
+    public prev: Token | null,
   ) {}
 }
 

@@ -7,7 +7,7 @@
 // Map.prototype originals and cached on the realm's global; all of them record into this engine.
 // The per-file header reaches it through runtime/index.ts and main-realm.ts.
 import { writeSync } from 'node:fs';
-import { aw, dm, enter, leave, ret } from './activation.js';
+import { aw, dm, enter, fa, gr, leave, ret } from './activation.js';
 import { config } from './config.js';
 import { installHooks, patchRealmPromise } from './hooks.js';
 import { createMapOps, type MapOps } from './map-ops.js';
@@ -25,6 +25,8 @@ export type Api = { file: typeof registerFile } & MapOps & {
   aw: typeof aw;
   dm: typeof dm;
   ret: typeof ret;
+  fa: typeof fa;
+  gr: typeof gr;
 };
 
 export interface Engine {
@@ -38,7 +40,7 @@ const API = Symbol.for('mapsan.api');
 const ENGINE = Symbol.for('mapsan.runtime');
 
 function makeApi(ops: MapOps): Api {
-  return { file: registerFile, ...ops, enter, leave, aw, dm, ret };
+  return { file: registerFile, ...ops, enter, leave, aw, dm, ret, fa, gr };
 }
 
 function apiFor(realm: typeof globalThis): Api {

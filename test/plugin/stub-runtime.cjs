@@ -73,6 +73,14 @@ module.exports = {
     log.push('ret');
     return x;
   },
+  gr(t, value) {
+    log.push('gr');
+    return value;
+  },
+  fa(iterable) {
+    log.push('fa');
+    return iterable;
+  },
 };
 
 if (typeof process !== 'undefined' && process.env.MAPSAN_STUB_LOG) {
