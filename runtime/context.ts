@@ -7,7 +7,9 @@
 import { threadId } from 'node:worker_threads';
 import { EMPTY_CLOCK } from './clock.js';
 import type { ActivationInfo, RaceOwner } from './report/types.js';
-import { Segment } from './segment.js';
+import { Context, Segment } from './segment.js';
+
+export { Context };
 
 let nextActivationId = 1;
 
@@ -37,16 +39,6 @@ export class Token {
   ) {}
 }
 
-/** A (segment, token) pair, captured by pointer at every fork: made anew only when one changes. */
-export class Context {
-  constructor(
-    readonly seg: Segment,
-    readonly tok: Token,
-  ) {}
-}
-
-/** A root activation; `owner` is the one of the context it was created from (for a repeating
- *  resource, the context that created the resource, not the one that happens to run now). */
 export function rootToken(kind: string, originSite = -1, owner: RaceOwner | null = null): Token {
   const t = new Token(new Activation(kind, originSite, owner), null);
   t.sync = false;
@@ -54,7 +46,7 @@ export function rootToken(kind: string, originSite = -1, owner: RaceOwner | null
 }
 
 export const current = {
-  ctx: new Context(new Segment(EMPTY_CLOCK), rootToken(threadId === 0 ? 'main module' : 'worker main module')),
+  ctx: new Segment(EMPTY_CLOCK, rootToken(threadId === 0 ? 'main module' : 'worker main module')) as Context,
   /** Set by `dm()`: the next async function entered belongs to its caller's activation. */
   direct: false,
 };

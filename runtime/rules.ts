@@ -54,29 +54,27 @@ function eachWrite(sk: ShadowKey, ms: MapShadow, fn: (w: Access) => boolean): vo
 export function read(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site: number, hasTrue: boolean): void {
   const seg = currentSegment();
   const st = sk.stateOf(current.ctx.tok.act);
-  if (st.seg === seg && !config.fullStacks) {
-    // Again in the same segment: only which access came last can change. The read is set whole:
-    // the segment may have begun with a write, which leaves no read behind.
-    st.last.site = site;
-    st.last.op = op;
-    st.read.set(seg, site, st.act, op, undefined);
-    st.lastHasTrue = hasTrue;
-    return;
+  const stack = config.fullStacks ? captureStack() : undefined;
+  if (st.seg !== seg) {
+    // The first access of this activation to the key in this segment: the only moment a read can
+    // complete a pattern. The cheap tests come before the happens-before lookup.
+    const prev = st.seg;
+    const checkThenUse = op === 'get' && st.lastHasTrue && st.last.op === 'has';
+    if (prev !== null && (checkThenUse || config.strict) && happensBefore(prev, seg)) {
+      now.set(seg, site, st.act, op, stack);
+      staleRead(ms, sk, key, st.last, checkThenUse);
+    }
+    if (config.strict && sk.lastReadSeg !== seg) {
+      sk.lastReadSeg = seg;
+      now.set(seg, site, st.act, op, stack);
+      plainRaces(ms, sk, key, false, 'read');
+      accessRingOf(sk, 'reads').slot().copy(now);
+    }
+    st.seg = seg;
   }
-  setNow(op, site);
-  const prev = st.seg;
-  if (prev !== null && happensBefore(prev, seg)) {
-    if (op === 'get' && st.last.op === 'has' && st.lastHasTrue) staleRead(ms, sk, key, st.last, true);
-    else if (config.strict) staleRead(ms, sk, key, st.last, false);
-  }
-  if (config.strict && sk.lastReadSeg !== seg) {
-    sk.lastReadSeg = seg;
-    plainRaces(ms, sk, key, false, 'read');
-    accessRingOf(sk, 'reads').slot().copy(now);
-  }
-  st.seg = seg;
-  st.last.copy(now);
-  st.read.copy(now);
+  // The read is set whole: the segment may have begun with a write, which leaves no read behind.
+  st.last.set(seg, site, st.act, op, stack);
+  st.read.set(seg, site, st.act, op, stack);
   st.lastHasTrue = hasTrue;
 }
 

@@ -3,13 +3,26 @@
 // what they schedule.
 import { threadId } from 'node:worker_threads';
 import { epochOf, VectorClock, withEpoch } from './clock.js';
+import type { Token } from './context.js';
 
-export class Segment {
+/** Where the thread is: a segment and the token of the activation its code belongs to now. Captured
+ *  by pointer at every fork; a new one is made only when the token changes within a segment. */
+export class Context {
+  constructor(
+    readonly seg: Segment,
+    readonly tok: Token,
+  ) {}
+}
+
+/** A segment is also the context it starts with: one allocation per segment run. */
+export class Segment extends Context {
   /** Entry clock until the segment is stamped, then entry clock with its own (chain, epoch). */
   clock: VectorClock;
   chain = -1;
   epoch = 0;
-  constructor(clock: VectorClock) {
+  constructor(clock: VectorClock, tok: Token) {
+    super(undefined as unknown as Segment, tok);
+    (this as { seg: Segment }).seg = this;
     this.clock = clock;
   }
 }

@@ -2,14 +2,15 @@
 // Histories are rings of at most `history_size` slots (TSan's history_size), grown lazily and then
 // reused in place, so a steady-state access allocates nothing. Object keys are held weakly, and the
 // whole shadow hangs off its Map, so neither keys nor dead Maps are kept alive.
-import { Activation } from './context.js';
+import { Activation, rootToken } from './context.js';
 import { config } from './config.js';
 import { EMPTY_CLOCK } from './clock.js';
 import { mapHas, mapIteratorNext, mapKeys } from './originals.js';
 import { Segment } from './segment.js';
 
-const NOWHERE = new Segment(EMPTY_CLOCK);
-const NOBODY = new Activation('none', -1);
+const NOBODY_TOKEN = rootToken('none');
+const NOBODY = NOBODY_TOKEN.act;
+const NOWHERE = new Segment(EMPTY_CLOCK, NOBODY_TOKEN);
 
 /** One remembered access. */
 export class Access {
