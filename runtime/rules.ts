@@ -54,6 +54,17 @@ function eachWrite(sk: ShadowKey, ms: MapShadow, fn: (w: Access) => boolean): vo
 export function read(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site: number, hasTrue: boolean): void {
   const seg = currentSegment();
   const st = sk.stateOf(current.ctx.tok.act);
+  if (st.seg === seg && !config.fullStacks) {
+    // Again in the same segment: only which access came last can change. The read's segment is
+    // set too: the segment may have begun with a write, which leaves no read behind.
+    st.last.site = site;
+    st.last.op = op;
+    st.read.seg = seg;
+    st.read.site = site;
+    st.read.op = op;
+    st.lastHasTrue = hasTrue;
+    return;
+  }
   const stack = config.fullStacks ? captureStack() : undefined;
   if (st.seg !== seg) {
     // The first access of this activation to the key in this segment: the only moment a read can

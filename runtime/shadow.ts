@@ -103,7 +103,8 @@ export class ShadowKey {
       st.seg = null;
       st.lastHasTrue = false;
     }
-    st.act = act;
+    // The records keep their activation for good: fast paths then update only site and op.
+    st.act = st.last.act = st.read.act = act;
     return (this.lastState = st);
   }
 }
