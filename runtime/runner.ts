@@ -17,18 +17,20 @@ export class Owner implements RaceOwner {
   /** Closed owners pass races on; an owner reopens when its test runs again (a retry). */
   open = true;
   constructor(
-    /** `test "adds one"`, `test file test/counter.test.js`: in notes on late races. */
+    /** `test "adds one"`, `test file test/counter.test.js`. */
     readonly label: string,
     readonly parent: RaceOwner | null,
+    /** Races of a finished test taken by its file say so; a file's own leftovers need no note. */
+    readonly isTest: boolean,
   ) {}
-  accept(race: OwnedRace): boolean {
-    if (this.open) {
-      this.races.push(race);
-      return true;
+  taker(): RaceOwner | null {
+    return this.open ? this : this.parent === null ? null : this.parent.taker();
+  }
+  accept(race: OwnedRace, owner: RaceOwner): void {
+    if (owner !== this && owner instanceof Owner && owner.isTest) {
+      race = { ...race, text: `This race was completed after ${owner.label} had finished.\n${race.text}` };
     }
-    if (this.parent === null) return false;
-    const note = `This race was completed after ${this.label} had finished.\n`;
-    return this.parent.accept({ ...race, text: note + race.text });
+    this.races.push(race);
   }
   /** The races taken since the last call. */
   take(): OwnedRace[] {
@@ -40,19 +42,21 @@ export class Owner implements RaceOwner {
 // per process with --runInBand), Vitest one per worker.
 const openFiles: Owner[] = [];
 
-/** Takes a race left over by a test file that has finished, or begun outside every test file (an
- *  activation older than the first test file), for the file running now. */
+/** Takes the races of code begun outside every open test file (left over by a finished file, or
+ *  older than the first one) for the file running now. */
 const LATE: RaceOwner = {
-  accept(race) {
-    for (let i = openFiles.length - 1; i >= 0; i--) if (openFiles[i].accept(race)) return true;
-    return false;
-  },
+  taker: () => (openFiles.length === 0 ? null : openFiles[openFiles.length - 1]),
+  accept: () => {},
 };
+
+export function newTest(label: string, file: Owner): Owner {
+  return new Owner(label, file, true);
+}
 
 /** Opens a test file: races of code outside its tests (module load, beforeAll/afterAll) come here. */
 export function openFile(label: string): Owner {
   useTestRunnerMode(LATE);
-  const file = new Owner(label, LATE);
+  const file = new Owner(label, LATE, false);
   openFiles.push(file);
   return file;
 }

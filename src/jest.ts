@@ -10,11 +10,12 @@
 // - Attribution: a root `beforeAll` (registered first, so it runs before any other hook) walks the
 //   collected tests and hooks and wraps each function so that it runs in a fresh activation owned
 //   by its test (`engine.runner.runOwned`). Wrapping the collected tree, rather than the global
-//   `test`, covers `test.each`, `.only`, `.failing`, `.concurrent` (started right after the root
+//   `test`, covers `test.each`, `.only`, `.concurrent` (Jest 29 starts those right after the root
 //   beforeAll hooks) and nested `describe`s alike. The tree comes from jest-circus's state, which it
 //   keeps on the test file's global under a symbol described `JEST_STATE_SYMBOL` (Jest 29 and 30).
 // - Reporting: a root `afterEach`, moved behind the test file's own hooks, throws the races the test
-//   owns: jest-circus adds an error thrown by an afterEach hook to the test's errors. A root
+//   owns: jest-circus adds an error thrown by an afterEach hook to the test's errors. Concurrent
+//   tests get no *Each hooks: their function's promise is checked when it settles. A root
 //   `afterAll`, moved last too, throws the races owned by the file; circus reports afterAll errors
 //   as the file's failure.
 // - Exit status: under a runner the engine neither prints a summary nor sets exit status 66 at
@@ -92,7 +93,7 @@ function fullName(test: CircusTest): string {
 
 function ownerOf(test: CircusTest): Owner {
   let owner = owners.get(test);
-  if (owner === undefined) owners.set(test, (owner = new runner.Owner(`test "${fullName(test)}"`, file)));
+  if (owner === undefined) owners.set(test, (owner = runner.newTest(`test "${fullName(test)}"`, file)));
   return owner;
 }
 
@@ -169,7 +170,7 @@ function checkedAtEnd(fn: Fn, owner: Owner): Fn {
     try {
       result = Reflect.apply(fn, this, args);
     } catch (error) {
-      for (const race of settle()) file.accept(race);
+      for (const race of settle()) file.accept(race, file);
       throw error;
     }
     return Promise.resolve(result).then(
@@ -179,7 +180,7 @@ function checkedAtEnd(fn: Fn, owner: Owner): Fn {
         return value;
       },
       (error: unknown) => {
-        for (const race of settle()) file.accept({ ...race, text: `mapsan: race in ${owner.label}, which failed:\n${race.text}` });
+        for (const race of settle()) file.accept({ ...race, text: `Race in ${owner.label}, which failed:\n${race.text}` }, file);
         throw error;
       },
     );

@@ -54,7 +54,7 @@ function fullName(task: Task): string {
 
 function ownerOf(task: Task): Owner {
   let owner = owners.get(task);
-  if (owner === undefined) owners.set(task, (owner = new runner.Owner(`test "${fullName(task)}"`, file)));
+  if (owner === undefined) owners.set(task, (owner = runner.newTest(`test "${fullName(task)}"`, file)));
   owner.open = true;
   return owner;
 }

@@ -13,9 +13,13 @@
 // lines the user wrote. Vitest's own rewrites (vi.mock hoisting) are already done, and the SSR
 // transform that turns imports into `__vi_ssr_import__` runs after every plugin, so mapsan's header
 // import is handled like any other.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { DIST_DIR, mapsanVersion, pluginPath } from './paths.js';
+import convert from 'convert-source-map';
+import { cacheEnabled, cacheKey, readCache, writeCache } from './cache.js';
+import { DIST_DIR, mapsanVersion, PLUGIN_DIR, pluginPath } from './paths.js';
 
 interface MapsanVitestOptions {
   /** Globs (relative to the project root) of files to instrument; default: all but node_modules. */
@@ -69,6 +73,17 @@ function mapsan(options: MapsanVitestOptions = {}): MapsanVitePlugin {
     return (loaded = { babel, plugin: require(pluginPath()) });
   }
 
+  // Vite keeps no transform cache between runs: without this one every `vitest run` would load Babel
+  // and instrument every file again (most of mapsan's cost on a small suite). Keyed by content: the
+  // code and source map Vite hands over, mapsan's version and plugin code, Babel's version, the options.
+  let salt: string | undefined;
+  function cacheSalt(): string {
+    if (salt !== undefined) return salt;
+    const h = createHash('sha256').update(mapsanVersion()).update('\0').update(babelVersion(root));
+    for (const f of pluginFiles()) h.update('\0').update(f).update(readFileSync(f));
+    return (salt = h.digest('hex'));
+  }
+
   return {
     name: 'mapsan',
     enforce: 'post',
@@ -97,6 +112,14 @@ function mapsan(options: MapsanVitestOptions = {}): MapsanVitePlugin {
       if (id.startsWith('\0') || id.includes('/node_modules/') || id.startsWith(DIST_DIR)) return null;
       const file = id.split('?', 1)[0];
       if (file !== id || !SCRIPT.test(file) || !file.startsWith('/')) return null;
+      const inputMap = this.getCombinedSourcemap();
+      const useCache = cacheEnabled();
+      const key = useCache ? cacheKey(cacheSalt(), file, JSON.stringify([root, options.include, options.exclude, inputMap]), code) : '';
+      if (useCache) {
+        const hit = readCache(key, file);
+        // '' records a file with nothing to instrument.
+        if (hit !== undefined) return hit.code === '' ? null : { code: convert.removeComments(hit.code), map: convert.fromSource(hit.code)?.toObject() ?? null };
+      }
       const { babel, plugin } = load();
       const pluginOptions: Record<string, unknown> = { version: mapsanVersion() };
       if (options.include) pluginOptions.include = options.include;
@@ -109,17 +132,40 @@ function mapsan(options: MapsanVitestOptions = {}): MapsanVitePlugin {
         babelrc: false,
         browserslistConfigFile: false,
         sourceType: 'module',
-        inputSourceMap: this.getCombinedSourcemap() as never,
+        inputSourceMap: inputMap as never,
         sourceMaps: true,
         compact: false,
         retainLines: false,
         plugins: [[plugin as never, pluginOptions]],
       });
       // Nothing to instrument: keep Vite's code and map rather than Babel's reprint of it.
-      if (out?.code == null || !HEADER.test(out.code.slice(0, 8192))) return null;
-      return { code: out.code, map: out.map ?? null };
+      if (out?.code == null || !HEADER.test(out.code.slice(0, 8192))) {
+        if (useCache) writeCache(key, { code: '', sourceType: 'module' });
+        return null;
+      }
+      const map = out.map ?? null;
+      if (useCache) writeCache(key, { code: map === null ? out.code : `${out.code}\n${convert.fromObject(map).toComment()}`, sourceType: 'module' });
+      return { code: out.code, map };
     },
   };
+}
+
+function babelVersion(root: string): string {
+  try {
+    const pkg = createRequire(join(root, 'package.json')).resolve('@babel/core/package.json');
+    return String(JSON.parse(readFileSync(pkg, 'utf8')).version);
+  } catch {
+    return '?';
+  }
+}
+
+function pluginFiles(): string[] {
+  if (process.env.MAPSAN_PLUGIN) return [process.env.MAPSAN_PLUGIN];
+  try {
+    return (readdirSync(PLUGIN_DIR, { recursive: true }) as string[]).filter((f) => f.endsWith('.js')).sort().map((f) => join(PLUGIN_DIR, f));
+  } catch {
+    return [];
+  }
 }
 
 export = mapsan;

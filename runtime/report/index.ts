@@ -16,7 +16,7 @@ import { fileSink, stderrSink, type Sink } from './sink.js';
 import { captureStack, ownDirs } from './stack.js';
 import { isSuppressed, loadSuppressions, type Rule } from './suppressions.js';
 import { clearWorkerReports, collectWorkerReports, publishWorkerReport, type ThreadReport } from './threads.js';
-import type { ActivationInfo, OwnedRace, RaceFinding, RaceOwner } from './types.js';
+import type { ActivationInfo, RaceFinding, RaceOwner } from './types.js';
 
 export { captureStack } from './stack.js';
 export type { ActivationInfo, JsonRace, OwnedRace, RaceFinding, RaceOwner } from './types.js';
@@ -130,25 +130,28 @@ export function reportRace(finding: RaceFinding): void {
 // order. Owned races are not counted for the exit status: the runner reports failures and decides
 // how the process exits. A race whose owners are all closed (a timer a finished test file left
 // behind) falls through to the sink, as without a runner.
-const seenByOwner = new WeakMap<RaceOwner, Set<string>>();
+// One report per bug per taker: keyed by the owner that finally takes the race, so that a race
+// passed on to the running test file is not hidden by the same race seen under its first owner.
+const seenByTaker = new WeakMap<RaceOwner, Set<string>>();
 
 function reportOwned(finding: RaceFinding, owner: RaceOwner, identity: string): boolean {
-  let seen = seenByOwner.get(owner);
-  if (seen === undefined) seenByOwner.set(owner, (seen = new Set()));
+  const taker = owner.taker();
+  if (taker === null) return false;
+  let seen = seenByTaker.get(taker);
+  if (seen === undefined) seenByTaker.set(taker, (seen = new Set()));
   if (seen.has(identity)) return true;
+  seen.add(identity);
   const s = current();
   const record = buildRecord(finding, undefined, OWN_DIRS);
-  if (isSuppressed(s.rules, record.kind, record.accesses.map((a) => ({ file: a.site.file, fn: a.fn })))) {
-    seen.add(identity);
-    return true;
-  }
-  const race: OwnedRace = {
-    kind: record.kind,
-    text: plainText(record, s),
-    accesses: record.accesses.map((a) => ({ file: a.site.file, line: a.site.line, column: a.site.column, fn: a.fn })),
-  };
-  if (!owner.accept(race)) return false;
-  seen.add(identity);
+  if (isSuppressed(s.rules, record.kind, record.accesses.map((a) => ({ file: a.site.file, fn: a.fn })))) return true;
+  taker.accept(
+    {
+      kind: record.kind,
+      text: plainText(record, s),
+      accesses: record.accesses.map((a) => ({ file: a.site.file, line: a.site.line, column: a.site.column, fn: a.fn })),
+    },
+    owner,
+  );
   return true;
 }
 

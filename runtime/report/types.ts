@@ -20,9 +20,11 @@ export interface ActivationInfo {
  * and one per test file (runtime/runner.ts). Activations only carry owners along.
  */
 export interface RaceOwner {
-  /** Takes a race completed in this owner's activations (or passes it on); false when nobody
-   *  takes it, and the race is reported as without a test runner. */
-  accept(race: OwnedRace): boolean;
+  /** Who takes this owner's races now: itself while its test runs, else another owner (its test
+   *  file, the file running now), or null (reported as without a test runner). */
+  taker(): RaceOwner | null;
+  /** Called on a taker: keeps a race completed in the activations of `owner`. */
+  accept(race: OwnedRace, owner: RaceOwner): void;
 }
 
 /** A race as an owner receives it: the crash-style text without stack frames, and the accesses'

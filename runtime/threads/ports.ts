@@ -155,8 +155,9 @@ export function taint(port: MessagePort): void {
   link.ports[st.end] = null;
   const peer = link.ports[1 - st.end];
   if (peer == null) return;
-  for (let m = originalReceive(port); m !== undefined; m = originalReceive(port)) {
-    let data = m.message;
+  const queued: unknown[] = [];
+  for (let m = originalReceive(port); m !== undefined; m = originalReceive(port)) queued.push(m.message);
+  for (let data of queued) {
     if (tagOf(data) === ENVELOPE) {
       const env = data as Envelope;
       data = env.d;
