@@ -13,18 +13,9 @@ import { types } from 'node:util';
 import { EMPTY_CLOCK, join, VectorClock } from './clock.js';
 import { Context, current, rootToken, setToken, Token } from './context.js';
 import { Segment } from './segment.js';
+import { PromiseTags, ResourceTags } from './tags.js';
 
-const CTX = Symbol('mapsan.context'); // Context at a promise's creation
-const PARENT = Symbol('mapsan.parent'); // the promise a reaction or await continuation hangs on
-const SETTLED = Symbol('mapsan.settled'); // Segment that resolved or rejected the promise
-const JOINS = Symbol('mapsan.joins'); // inputs of Promise.all / allSettled, all joined at settle
-const LAST = Symbol('mapsan.last'); // Segment of the previous tick of an interval
-const HANDOFF = Symbol('mapsan.handoff'); // Segment of an async `return thenable`
-const EXTRA = Symbol('mapsan.extra'); // a hand-off to join when this reaction runs
-const RCTX = Symbol('mapsan.resource-context'); // Context at a non-promise resource's creation
-const REPEAT = Symbol('mapsan.repeat'); // activation kind of a repeating resource
 
-type Tagged = Record<symbol, unknown>;
 
 // Repeating resources: each run is a root activation of its own (race-model.md, "Root activations").
 const REPEATING: Readonly<Record<string, string>> = {
@@ -96,7 +87,7 @@ function suspended(): void {
 export function handOff(x: unknown): void {
   // isPromise, not instanceof: the promise may come from another realm (a Jest test file awaiting
   // a promise made by a Node API, or the reverse).
-  if (typeof x === 'object' && x !== null && isPromise(x)) (x as unknown as Tagged)[HANDOFF] = current.ctx.seg;
+  if (typeof x === 'object' && x !== null && isPromise(x)) PromiseTags.setHandoff(x, current.ctx.seg);
 }
 const isPromise = types.isPromise;
 
@@ -105,10 +96,10 @@ let inThenableJob = false;
 // --- Promise.all / allSettled join every input ------------------------------------------------------
 let collecting: unknown[] | null = null;
 
-function settleClock(p: Tagged): VectorClock {
-  const seg = p[SETTLED] as Segment | undefined;
+function settleClock(p: object): VectorClock {
+  const seg = PromiseTags.settled(p);
   let clock = seg === undefined ? EMPTY_CLOCK : seg.clock;
-  const inputs = p[JOINS] as Tagged[] | undefined;
+  const inputs = PromiseTags.joins(p);
   if (inputs !== undefined) for (const q of inputs) clock = join(clock, settleClock(q));
   return clock;
 }
@@ -122,7 +113,7 @@ function patchJoiningCombinator(P: PromiseConstructor, name: 'all' | 'allSettled
       collecting = inputs;
       try {
         const result = Reflect.apply(original, this, [iterable]);
-        if (isPromise(result)) (result as unknown as Tagged)[JOINS] = inputs;
+        if (isPromise(result)) PromiseTags.setJoins(result as object, inputs as object[]);
         return result;
       } finally {
         collecting = outer;
@@ -147,14 +138,12 @@ export function patchRealmPromise(P: PromiseConstructor): void {
 
 // --- the hooks ----------------------------------------------------------------------------------------
 function promiseInit(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
-  const p = promise as unknown as Tagged;
-  p[CTX] = current.ctx;
+  PromiseTags.tag(promise, current.ctx, parent);
   if (parent === undefined) return;
-  p[PARENT] = parent;
   if (collecting !== null) collecting.push(parent);
   if (inThenableJob) {
-    const handoff = (parent as unknown as Tagged)[HANDOFF];
-    if (handoff !== undefined) p[EXTRA] = handoff;
+    const handoff = PromiseTags.handoff(parent);
+    if (handoff !== undefined) PromiseTags.setExtra(promise, handoff);
   }
   if (awaiting) {
     if (parent === awaitTarget || parent === awaitWrapper) suspended();
@@ -163,12 +152,11 @@ function promiseInit(promise: Promise<unknown>, parent: Promise<unknown> | undef
 }
 
 function promiseBefore(promise: Promise<unknown>): void {
-  const p = promise as unknown as Tagged;
-  const ctx = (p[CTX] as Context | undefined) ?? current.ctx;
+  const ctx = PromiseTags.ctx(promise) ?? current.ctx;
   let clock = ctx.seg.clock;
-  const parent = p[PARENT] as Tagged | undefined;
+  const parent = PromiseTags.parent(promise);
   if (parent !== undefined) clock = join(clock, settleClock(parent));
-  const extra = p[EXTRA] as Segment | undefined;
+  const extra = PromiseTags.extra(promise);
   if (extra !== undefined) clock = join(clock, extra.clock);
   enterSegment(clock, ctx.tok);
   // A promise with no parent runs only a thenable job (adopting what an executor or async function
@@ -181,7 +169,7 @@ function promiseBefore(promise: Promise<unknown>): void {
 function promiseAfter(promise: Promise<unknown>): void {
   // A promise runs twice when its reaction returned a thenable: the adoption job then starts from
   // this run, which caused it (not from the promise's creation).
-  (promise as unknown as Tagged)[CTX] = current.ctx;
+  PromiseTags.setCtx(promise, current.ctx);
   inThenableJob = false;
   leaveSegment();
   promiseBeforeDone = false;
@@ -189,15 +177,13 @@ function promiseAfter(promise: Promise<unknown>): void {
 }
 
 function promiseSettled(promise: Promise<unknown>): void {
-  (promise as unknown as Tagged)[SETTLED] = current.ctx.seg;
+  PromiseTags.setSettled(promise, current.ctx.seg);
 }
 
 function resourceInit(_id: number, type: string, _trigger: number, resource: object): void {
   if (type === 'PROMISE') return;
-  const r = resource as Tagged;
-  r[RCTX] = current.ctx;
   const kind = REPEATING[type] ?? (type === 'Timeout' && (resource as { _repeat?: unknown })._repeat ? INTERVAL : undefined);
-  if (kind !== undefined) r[REPEAT] = kind;
+  ResourceTags.tag(resource, current.ctx, kind);
 }
 
 // Where Node ignores `trackPromises: false` (Node 20), async_hooks also reports every promise
@@ -213,15 +199,15 @@ function resourceBefore(): void {
     promiseBeforeDone = false;
     return;
   }
-  const r = executionAsyncResource() as Tagged;
-  const ctx = r[RCTX] as Context | undefined;
+  const r = executionAsyncResource();
+  const ctx = ResourceTags.ctx(r);
   if (ctx === undefined) return;
-  const kind = r[REPEAT] as string | undefined;
+  const kind = ResourceTags.repeat(r);
   if (kind === undefined) {
     enterSegment(ctx.seg.clock, ctx.tok);
     return;
   }
-  const last = kind === INTERVAL ? (r[LAST] as Segment | undefined) : undefined;
+  const last = kind === INTERVAL ? ResourceTags.last(r) : undefined;
   enterSegment(last === undefined ? ctx.seg.clock : join(ctx.seg.clock, last.clock), rootToken(kind, -1, ctx.tok.act.owner));
 }
 
@@ -230,9 +216,9 @@ function resourceAfter(): void {
     promiseAfterDone = false;
     return;
   }
-  const r = executionAsyncResource() as Tagged;
-  if (r[RCTX] === undefined) return;
-  if (r[REPEAT] === INTERVAL) r[LAST] = current.ctx.seg;
+  const r = executionAsyncResource();
+  if (ResourceTags.ctx(r) === undefined) return;
+  if (ResourceTags.repeat(r) === INTERVAL) ResourceTags.setLast(r, current.ctx.seg);
   leaveSegment();
 }
 

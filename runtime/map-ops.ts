@@ -14,16 +14,12 @@ import { isMap, isMapIterator, reflectApply, type RealmOriginals } from './origi
 import { clearAll, iterationStep, membershipRead, membershipWrite, read, startIteration, write } from './rules.js';
 import { Iteration, MapShadow } from './shadow.js';
 import { calleeText } from './sites.js';
+import { Stamp } from './tags.js';
 
 type AnyMap = Map<unknown, unknown>;
 
-// The shadow hangs off the Map as a private field: invisible to reflection, as fast as a property,
-// and collected with the Map. `Stamp` returns its argument, so `Shadowed`'s field lands on the Map.
-class Stamp {
-  constructor(target: object) {
-    return target;
-  }
-}
+// The shadow hangs off the Map as a private field (tags.ts): invisible to reflection, as fast as a
+// property, and collected with the Map.
 class Shadowed extends Stamp {
   #shadow: MapShadow;
   constructor(target: object, shadow: MapShadow) {

@@ -8,7 +8,7 @@ import { join } from '../clock.js';
 import { internalError } from '../failsafe.js';
 import { receive, sendClock } from './clocks.js';
 import { SLOTS } from './shared.js';
-import { sharedTable } from './workers.js';
+import { existingTable, sharedTable } from './workers.js';
 
 function slotOf(ta: unknown, index: unknown): number {
   if (!(ta instanceof Int32Array || ta instanceof BigInt64Array)) return -1;
@@ -21,7 +21,8 @@ function slotOf(ta: unknown, index: unknown): number {
 }
 
 function joinMailbox(slot: number): void {
-  const clock = sharedTable().collect(slot);
+  // Node's own module loader waits with Atomics.wait too; with no table yet there is nothing to join.
+  const clock = existingTable()?.collect(slot) ?? null;
   if (clock !== null) receive(clock);
 }
 

