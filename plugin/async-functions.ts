@@ -6,6 +6,7 @@
 
 import type { NodePath, types as t } from '@babel/core';
 import type { VisitState } from './state';
+import { generateUid } from './uid';
 
 const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 
@@ -115,7 +116,7 @@ export function instrumentAsyncFunction(this: VisitState, path: NodePath<t.Funct
   if (!node.async || !node.body) return false;
   this.seen.add(node);
   const t = this.t;
-  const token = path.scope.generateUidIdentifier('t');
+  const token = t.identifier(generateUid(path.scope, 't'));
   this.asyncTokens.set(node, token.name);
   const site = this.site(path, node, 'async', '');
   let body: t.Statement[];

@@ -32,6 +32,7 @@ function mapsanPlugin(api: PluginApi, rawOptions: unknown): PluginObj {
           if (isInstrumented(path.node)) return;
           const state = new VisitState(types, path, path.scope.generateUid('ms'), path.scope.generateUid('msb'));
           path.traverse(codeVisitor, state);
+          state.declareTemps();
           if (state.used) states.set(pass.file, state);
         },
         exit(path: NodePath<t.Program>, pass: PluginPass) {

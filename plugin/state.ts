@@ -6,8 +6,10 @@ import type { NodePath, types as t } from '@babel/core';
 import { ANONYMOUS, TOP, functionName } from './function-name';
 import { RUNTIME, type RuntimeCall, type SiteOp } from './runtime-names';
 import { SiteTable } from './sites';
+import { generateUid } from './uid';
 
 export type BabelTypes = typeof t;
+type Scope = NodePath['scope'];
 
 export class VisitState {
   readonly sites = new SiteTable();
@@ -31,6 +33,9 @@ export class VisitState {
 
   private readonly temps = new WeakMap<t.Node, Map<string, string>>();
   private readonly names = new WeakMap<t.Node, string>();
+  /** Temporaries made but not declared yet, per function (or program) block, in order made. */
+  private readonly undeclared = new Map<t.Node, { scope: Scope; names: string[] }>();
+  private readonly tempNames = new Set<string>();
 
   constructor(
     readonly t: BabelTypes,
@@ -78,9 +83,7 @@ export class VisitState {
     if (!byRole) this.temps.set(scope.block, (byRole = new Map()));
     let name = byRole.get(role);
     if (name === undefined) {
-      const id = scope.generateUidIdentifier(role);
-      scope.push({ id });
-      name = id.name;
+      name = this.declareLater(scope, generateUid(scope, role));
       byRole.set(role, name);
     }
     return this.t.identifier(name);
@@ -89,9 +92,38 @@ export class VisitState {
   /** A temporary of its own, for values that must survive the evaluation of program code. */
   uniqueTemp(path: NodePath, hint: string): t.Identifier {
     const scope = path.scope.getFunctionParent() ?? path.scope.getProgramParent();
-    const id = scope.generateUidIdentifier(hint);
-    scope.push({ id });
-    return this.t.identifier(id.name);
+    return this.t.identifier(this.declareLater(scope, generateUid(scope, hint)));
+  }
+
+  private declareLater(scope: Scope, name: string): string {
+    let entry = this.undeclared.get(scope.block);
+    if (!entry) this.undeclared.set(scope.block, (entry = { scope, names: [] }));
+    entry.names.push(name);
+    this.tempNames.add(name);
+    return name;
+  }
+
+  /**
+   * Declares the temporaries after the visit, in the `var` that `scope.push` makes (or an IIFE's
+   * parameters), in the order they were made: the code `scope.push` per temporary gave. One push
+   * per scope, then one registration of the whole declaration: on Babel 7 every push builds a
+   * path for each declarator already there, so n temporaries in one scope cost n² paths.
+   */
+  declareTemps(): void {
+    const t = this.t;
+    for (const { scope, names } of this.undeclared.values()) {
+      scope.push({ id: t.identifier(names[0]) });
+      if (names.length === 1) continue;
+      const first = scope.getBinding(names[0]);
+      const declaration = first?.path.parentPath;
+      if (!first || !first.path.isVariableDeclarator() || !declaration?.isVariableDeclaration()) {
+        for (const name of names.slice(1)) scope.push({ id: t.identifier(name) });
+        continue;
+      }
+      declaration.node.declarations.push(...names.slice(1).map((name) => t.variableDeclarator(t.identifier(name))));
+      first.scope.registerBinding('var', declaration);
+    }
+    this.undeclared.clear();
   }
 
   /**
@@ -104,8 +136,11 @@ export class VisitState {
     if (object.type === 'ThisExpression') return { first: object, again: () => t.thisExpression() };
     if (object.type === 'Identifier' && !this.sawWith) {
       // An import may compile to a property read (`_dep.m`); a local variable reads the same twice.
+      // Temporaries are declared after the visit (declareTemps) but are local variables already.
       const binding = path.scope.getBinding(object.name);
-      if (binding && binding.kind !== 'module') return { first: object, again: () => t.identifier(object.name) };
+      if (this.tempNames.has(object.name) || (binding && binding.kind !== 'module')) {
+        return { first: object, again: () => t.identifier(object.name) };
+      }
     }
     const r = this.temp(path, 'r');
     return { first: t.assignmentExpression('=', r, object), again: () => t.identifier(r.name) };

@@ -136,6 +136,18 @@ describe.each(BABELS)('%s: emitted code', (_name, babel) => {
     ]);
   });
 
+  it("temporaries: Babel's generateUid names, one var per scope in the order made", () => {
+    // plugin/uid.ts and VisitState.declareTemps make temporaries in constant time; the code must
+    // stay what generateUid + scope.push per temporary gave (the same on Babel 7 and 8).
+    const fns = Array.from({ length: 12 }, (_, i) => `async function f${i}() { m.get(k); }`).join('\n');
+    const code = one(`var _t3;\n${fns}\nx = [a] = m; y = [b] = m; Map.prototype.get.call(m, k); m.get(k);\n(function () { m.get(k); x = [a] = m; })();`);
+    const tokens = [...code.matchAll(/const (_t\d*) = _ms\.enter/g)].map((m) => m[1]);
+    expect(tokens).toEqual(['_t', '_t2', '_t4', '_t5', '_t6', '_t7', '_t8', '_t9', '_t0', '_t1', '_t10', '_t11']);
+    expect([...code.matchAll(/^ {2}var (_r\d*);$/gm)].map((m) => m[1])).toEqual(['_r', '_r2', '_r3', '_r4', '_r5', '_r6', '_r7', '_r8', '_r9', '_r0', '_r1', '_r10']);
+    expect(code).toMatch(/^var _v, _v2, _f, _c, _r11;\nvar _t3;\n/);
+    expect(code).toContain('(function (_r12, _v3) {');
+  });
+
   it('leaves nodes without a position alone (made by an earlier plugin)', () => {
     const inject = ({ types: t }: { types: any }) => ({
       visitor: {
