@@ -1,16 +1,30 @@
 // mapsan [--strict] [--json FILE] [--clear-cache] [--help] [--version] [--] SCRIPT [ARGS...]
 //
-// Runs `node [its own execArgv] --require <dist/src/register.js> SCRIPT ARGS` with stdio inherited.
-// Flags reach the child as MAPSAN_OPTIONS with ` strict=1` / ` json=<abs FILE>` appended (a later
-// key wins, so flags override the variable). The runtime in the child reports races and sets exit
-// status 66; the CLI only exits with the child's status, or re-raises the signal that killed it.
+// Runs SCRIPT in this process, as `node [its own execArgv] --require <dist/src/register.js> SCRIPT
+// ARGS` would: flags become MAPSAN_OPTIONS with ` strict=1` / ` json=<abs FILE>` appended (a later
+// key wins, so flags override the variable); then register.js is loaded, `--require <register.js>`
+// is appended to process.execArgv, process.argv becomes [node, <abs SCRIPT>, ...ARGS] and the entry
+// starts through Node's own `Module.runMain` (CommonJS or ESM as Node decides, `require.main ===
+// module`). Reports and exit status 66 come from the runtime, as under `node --require`.
+//
+// Why in-process and not a child `node --require register.js SCRIPT` (the first design): the child
+// cost one more Node startup (50-60 ms on Node 20, 30-40 ms on Node 24) on every run; the bound is
+// "a transform-cache hit adds under 100 ms to startup". What had to be rebuilt by hand:
+// - workers: a Worker created without `execArgv` inherits the options Node parsed at startup, not
+//   process.execArgv (pushing `--require` there reaches only child_process.fork), so the Worker
+//   export is wrapped to pass `execArgv: [...execArgv, '--require', register.js]` (preloads.ts);
+// - signals and exit status need nothing: the program's process is this one (no forwarding);
+// - `mapsan -` (the program on stdin) still spawns a child: Node's stdin evaluation is not public.
+// What still shows: a stack that reaches below the entry module (an error thrown while it loads, a
+// missing SCRIPT) ends in frames of dist/src/cli.js and bin/mapsan.js instead of
+// node:internal/main/run_main_module; process.argv0 is what started mapsan ('node'), not the full
+// path of node; a worker created with no execArgv gets ours minus what Node refuses in a worker's
+// execArgv (V8 flags such as --expose-gc, which apply to every thread anyway: preloads.ts).
 
-import { spawn } from 'node:child_process';
 import { writeSync } from 'node:fs';
-import { constants } from 'node:os';
+import Module from 'node:module';
 import { resolve } from 'node:path';
 import { OptionsError, parseOptions } from '../runtime/options.js';
-import { clearCache } from './cache.js';
 import { mapsanVersion, REGISTER_PATH } from './paths.js';
 
 const USAGE = `usage: mapsan [--strict] [--json FILE] [--clear-cache] [--help] [--version] [--] SCRIPT [ARGS...]
@@ -94,6 +108,7 @@ export function main(argv: string[]): void {
     return process.exit(0);
   }
   if (p.clearCache) {
+    const { clearCache } = require('./cache.js') as typeof import('./cache.js');
     const cleared = clearCache();
     if (cleared.length === 0) out('mapsan: no transform cache to remove\n');
     for (const c of cleared) out(`mapsan: removed ${c.dir} (${c.files} cached file${c.files === 1 ? '' : 's'})\n`);
@@ -123,10 +138,27 @@ export function main(argv: string[]): void {
     return process.exit(2);
   }
 
+  if (p.script === '-') return spawnChild(p.script, p.args, options);
+
+  if (options === '') delete process.env.MAPSAN_OPTIONS;
+  else process.env.MAPSAN_OPTIONS = options;
+  // What Node does with its own argv[1] before running it (lib/internal/process/pre_execution.js).
+  const main = resolve(p.script);
+  process.argv.splice(1, process.argv.length - 1, main, ...p.args);
+  process.execArgv.push('--require', REGISTER_PATH);
+  (require('./preloads.js') as typeof import('./preloads.js')).giveWorkersThePreload(process.execArgv.slice());
+  require(REGISTER_PATH);
+  Module.runMain(main);
+}
+
+/** `mapsan -`: node reads the program from stdin; only a child node can do that as node does. */
+function spawnChild(script: string, args: string[], options: string): void {
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+  const { constants } = require('node:os') as typeof import('node:os');
   const env = { ...process.env };
   if (options === '') delete env.MAPSAN_OPTIONS;
   else env.MAPSAN_OPTIONS = options;
-  const child = spawn(process.execPath, [...process.execArgv, '--require', REGISTER_PATH, p.script, ...p.args], {
+  const child = spawn(process.execPath, [...process.execArgv, '--require', REGISTER_PATH, script, ...args], {
     stdio: 'inherit',
     env,
   });

@@ -2,15 +2,21 @@
 //
 // Runs once per thread (main thread and every worker: workers inherit execArgv, so the preload runs
 // again in each of them, and hooks never cross threads). In order:
-//   1. process.setSourceMapsEnabled(true), before any instrumented module loads, so stacks show
-//      original lines (enabling it later does nothing for modules already loaded);
-//   2. MAPSAN_OPTIONS is validated (a bad value: its one-line message on stderr, exit 2);
-//   3. the runtime (dist/runtime/index.js) is required, so its hooks and exit handling start before
+//   1. MAPSAN_OPTIONS is validated (a bad value: its one-line message on stderr, exit 2);
+//   2. the runtime (dist/runtime/index.js) is required, so its hooks and exit handling start before
 //      user code;
-//   4. CommonJS: a pirates hook on Module._extensions for .js .cjs .ts .cts .mts;
-//   5. ES modules: module.register('./esm-hooks.mjs') (a load hook on Node's hooks thread).
-// Babel and the plugin load lazily, on the first file transformed, so a worker that loads no user
-// module of its own stays cheap.
+//   3. CommonJS: a pirates hook on Module._extensions for .js .cjs .ts .cts .mts;
+//   4. ES modules: module.register('./esm-hooks.mjs') (a load hook on Node's hooks thread), or on
+//      Node >= 24 the same hooks in this thread through module.registerHooks (esm-hooks-sync.ts);
+//   5. in the main thread, transform.js (what a transform-cache hit needs, not Babel) is loaded;
+//   6. process.setSourceMapsEnabled(true), before any instrumented module loads, so stacks show
+//      original lines (enabling it later does nothing for modules already loaded).
+// Source maps come last on purpose: while they are on, Node reads and parses the .map file of every
+// module it compiles (Node 20 and 24 do it at compile time), 5-10 ms for mapsan's own ~45 modules
+// on every start; their frames are dropped from reports anyway (report/stack.ts works on raw call
+// sites), so they show as dist/*.js positions wherever they still appear (an internal error).
+// Babel and the plugin load lazily, on the first file transformed (a cache miss), and a worker loads
+// transform.js on its first file, so a worker that loads no user module of its own stays cheap.
 
 import { existsSync, writeSync } from 'node:fs';
 import Module from 'node:module';
@@ -99,13 +105,30 @@ function installCommonJS(): void {
 }
 
 function installESM(): void {
-  const register = (Module as unknown as { register?: (specifier: string, parentURL: string | URL, options?: object) => void }).register;
-  if (typeof register !== 'function') return; // Node < 20.6; engines says >= 20.19
-  register(pathToFileURL(ESM_HOOKS_PATH).href, pathToFileURL(__filename));
+  const M = Module as unknown as {
+    register?: (specifier: string, parentURL: string | URL, options?: object) => void;
+    registerHooks?: import('./esm-hooks-sync.js').RegisterHooks;
+  };
+  // Node >= 24: the same hooks in this thread (esm-hooks-sync.ts says why); module.register starts
+  // Node's hooks thread and waits for it (35-60 ms of startup).
+  //
+  // Node 20 keeps module.register, registered now, although a CommonJS program that never imports
+  // an ES module pays for the hooks thread (35-45 ms) for nothing. Registering it lazily would need
+  // to know that an ES module is about to load, and Node 20 has no registerHooks and nothing public
+  // that runs before the ESM loader's first resolve: a lazy registration could only guess from
+  // source text (`import(`, module syntax, a require of .mjs), and code reaching an ES module any
+  // other way (an import() built at run time, a vm script, hooks the program registers itself)
+  // would run uninstrumented, or, for TypeScript, fail to load. Not worth it for a Node line past
+  // its end of life when the startup bound holds without it.
+  if (typeof M.registerHooks === 'function' && Number(process.versions.node.split('.')[0]) >= 24) {
+    (require('./esm-hooks-sync.js') as typeof import('./esm-hooks-sync.js')).registerSyncHooks(M.registerHooks);
+    return;
+  }
+  if (typeof M.register !== 'function') return; // Node < 20.6; engines says >= 20.19
+  M.register(pathToFileURL(ESM_HOOKS_PATH).href, pathToFileURL(__filename));
 }
 
 function install(): void {
-  process.setSourceMapsEnabled(true);
   try {
     parseOptions(process.env.MAPSAN_OPTIONS);
   } catch (e) {
@@ -115,6 +138,12 @@ function install(): void {
   startRuntime();
   installCommonJS();
   installESM();
+  if (workerThreads.isMainThread) {
+    // The main thread always goes on to a program of the user's; loaded here, before source maps.
+    require('./transform.js');
+    require('./package-type.js');
+  }
+  process.setSourceMapsEnabled(true);
 }
 
 const state = globalThis as { [REGISTERED]?: boolean };

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanTemps, copyFixtures, mapsan, mapsanAsync, node, NODES, REGISTER, ROOT, tempDir } from './helpers.js';
+import { BIN, cleanTemps, copyFixtures, mapsan, mapsanAsync, node, NODES, REGISTER, ROOT, tempDir } from './helpers.js';
 
 let fx: string;
 let cache: string;
@@ -15,6 +15,21 @@ beforeAll(() => {
   writeFileSync(
     join(fx, 'suicide.js'),
     "process.kill(process.pid, 'SIGTERM');\nsetInterval(() => {}, 1000);\n",
+  );
+  writeFileSync(
+    join(fx, 'main-check.js'),
+    'console.log(JSON.stringify({ main: require.main === module, mainModule: process.mainModule === module, argv: process.argv.slice(1), ' +
+      'execArgv: process.execArgv, parent: module.parent ?? null }));\n',
+  );
+  writeFileSync(
+    join(fx, 'spawns-workers.js'),
+    "const { Worker } = require('node:worker_threads');\n" +
+      "const probe = (options) => new Promise((done) => new Worker(__dirname + '/probe-worker.js', options).on('message', done));\n" +
+      "(async () => console.log(JSON.stringify({ inherited: await probe(), own: await probe({ execArgv: [] }), gc: typeof gc })))();\n",
+  );
+  writeFileSync(
+    join(fx, 'probe-worker.js'),
+    "require('node:worker_threads').parentPort.postMessage({ runtime: globalThis[Symbol.for('mapsan.runtime')] !== undefined, execArgv: process.execArgv.length });\n",
   );
   writeFileSync(
     join(fx, 'wait.js'),
@@ -140,5 +155,37 @@ describe.each(NODES)('exit status with %s', (nodeBin) => {
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(out).toContain('child got SIGTERM');
     expect(code).toBe(7);
+  });
+});
+
+// The CLI runs the program in its own process (src/cli.ts): what the program sees must be what it
+// sees under `node --require mapsan/register`.
+describe.each(NODES)('the program in the CLI process, with %s', (nodeBin) => {
+  const opts = () => ({ cwd: fx, env: { MAPSAN_CACHE_DIR: cache }, node: nodeBin });
+
+  it('is the main module, with the argv and execArgv it has under node --require', () => {
+    const viaCli = mapsan(['main-check.js', 'a', '--b'], opts());
+    const viaRegister = node(['--require', REGISTER, 'main-check.js', 'a', '--b'], opts());
+    expect(viaCli.code).toBe(0);
+    expect(viaCli.stdout).toBe(viaRegister.stdout);
+    expect(JSON.parse(viaCli.stdout)).toEqual({
+      main: true, mainModule: true, argv: [join(fx, 'main-check.js'), 'a', '--b'], execArgv: ['--require', REGISTER], parent: null,
+    });
+  });
+
+  it('gives workers created without execArgv the preload, also when node has V8 flags', () => {
+    for (const flags of [[], ['--expose-gc', '--stack-trace-limit=20']]) {
+      const r = node([...flags, BIN, 'spawns-workers.js'], opts());
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toEqual({
+        inherited: { runtime: true, execArgv: 2 }, own: { runtime: false, execArgv: 0 }, gc: flags.length ? 'function' : 'undefined',
+      });
+    }
+  });
+
+  it("reads the program from stdin for '-', as node does", () => {
+    const r = node([BIN, '-'], { ...opts(), input: 'const m = new Map([[1, 2]]);\nconsole.log(m.get(1), process.execArgv.length);\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('2 2\n');
   });
 });

@@ -51,6 +51,8 @@ export interface RunOptions {
   cwd: string;
   env?: Record<string, string | undefined>;
   node?: string;
+  /** Written to the program's stdin. */
+  input?: string;
 }
 
 export interface Result {
@@ -79,7 +81,7 @@ function done(r: SpawnSyncReturns<string>): Result {
 
 /** node <args> */
 export function node(args: string[], opts: RunOptions): Result {
-  return done(spawnSync(opts.node ?? process.execPath, args, { cwd: opts.cwd, env: baseEnv(opts.env), encoding: 'utf8' }));
+  return done(spawnSync(opts.node ?? process.execPath, args, { cwd: opts.cwd, env: baseEnv(opts.env), encoding: 'utf8', input: opts.input }));
 }
 
 /** node bin/mapsan.js <args> */
