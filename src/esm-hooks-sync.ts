@@ -18,89 +18,44 @@
 // (500 ES modules: +42 ms against +210 ms). Past a few thousand CommonJS modules the hooks thread
 // would be the cheaper of the two.
 
+// What to load and how is decided in esm-loading.ts, shared with esm-hooks.mts; only calling the
+// next hooks and reading files, without awaiting, is done here.
+
 import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isOwnFile } from './paths.js';
+import {
+  nextLoaded, planLoad, resolved, typeScriptLoaded, typeScriptSpecifier,
+  type LoadContext, type LoadResult, type ResolveContext, type ResolveResult,
+} from './esm-loading.js';
 
-const TS = new Set(['.ts', '.mts', '.cts']);
-const NODE_MODULES = /[\\/]node_modules[\\/]/;
-const JS_TO_TS: Record<string, string> = { '.js': '.ts', '.mjs': '.mts', '.cjs': '.cts' };
-
-interface LoadContext { format?: string | null; conditions?: string[]; importAttributes?: Record<string, string> }
-interface LoadResult { format?: string | null; source?: string | ArrayBuffer | Uint8Array | null; shortCircuit?: boolean }
-type NextLoad = (url: string, context?: LoadContext) => LoadResult;
-interface ResolveContext { parentURL?: string; conditions?: string[]; importAttributes?: Record<string, string> }
-interface ResolveResult { url: string; format?: string | null; shortCircuit?: boolean; importAttributes?: Record<string, string> }
 type NextResolve = (specifier: string, context?: ResolveContext) => ResolveResult;
+type NextLoad = (url: string, context?: LoadContext) => LoadResult;
 
 /** The ESM loader asks with the "import" condition; the CommonJS loader (require) without. */
 const fromImport = (context: { conditions?: string[] }) => context.conditions?.includes('import') === true;
 
-/** Entry points (resolved with no parent): the main script, a worker's script. */
-const entries = new Set<string>();
-
 function resolve(specifier: string, context: ResolveContext, nextResolve: NextResolve): ResolveResult {
   if (!fromImport(context)) return nextResolve(specifier, context);
   try {
-    const resolved = nextResolve(specifier, context);
-    if (context.parentURL === undefined) entries.add(resolved.url);
-    return resolved;
+    return resolved(nextResolve(specifier, context), context);
   } catch (e) {
-    const parent = context.parentURL;
-    const ext = extname(specifier);
-    if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' || !parent || !TS.has(extname(parent)) ||
-        !/^\.{1,2}\//.test(specifier) || !(ext in JS_TO_TS)) {
-      throw e;
-    }
+    const retry = typeScriptSpecifier(e, specifier, context);
+    if (retry === null) throw e;
     try {
-      return nextResolve(specifier.slice(0, -ext.length) + JS_TO_TS[ext], context);
+      return nextResolve(retry, context);
     } catch {
       throw e;
     }
   }
 }
 
-function text(source: LoadResult['source']): string {
-  if (typeof source === 'string') return source;
-  return new TextDecoder().decode(source as ArrayBuffer | Uint8Array);
-}
-
 function load(url: string, context: LoadContext, nextLoad: NextLoad): LoadResult {
-  if (!fromImport(context) || !url.startsWith('file:')) return nextLoad(url, context);
-  const filename = fileURLToPath(url);
-  const ext = extname(filename);
-  const skip = isOwnFile(filename) || NODE_MODULES.test(filename);
-
-  if (TS.has(ext) && !skip) {
-    const { packageType } = require('./package-type.js') as typeof import('./package-type.js');
-    const type = ext === '.mts' ? 'module' : ext === '.cts' ? 'commonjs' : packageType(filename);
-    if (type === 'commonjs') return { format: 'commonjs', source: null, shortCircuit: true };
-    const source = readFileSync(filename, 'utf8');
-    // 'none' (.ts, no "type"): parse unambiguously; a file with import/export is a module.
-    const out = transform(source, filename, type === 'module' ? 'module' : 'commonjs', url);
-    if (type === 'none' && out.sourceType !== 'module') return { format: 'commonjs', source: null, shortCircuit: true };
-    return { format: 'module', source: out.code, shortCircuit: true };
-  }
-
-  const loaded = nextLoad(url, context);
-  if (skip || loaded.format !== 'module' || loaded.source == null) return loaded;
-  const out = transform(text(loaded.source), filename, 'module', url);
-  return { ...loaded, format: 'module', source: out.code, shortCircuit: true };
-}
-
-/**
- * As in esm-hooks.mts: a syntax error in an entry becomes a module that throws it; in an imported
- * module it is thrown, failing the import while the graph loads.
- */
-function transform(source: string, filename: string, format: 'commonjs' | 'module', url: string): { code: string; sourceType: string } {
-  const t = require('./transform.js') as typeof import('./transform.js');
-  try {
-    return t.transform(source, filename, { format });
-  } catch (e) {
-    if (!t.isMapsanSyntaxError(e)) throw e;
-    if (entries.has(url)) return { code: t.syntaxErrorModule(e, source), sourceType: 'module' };
-    throw withoutFrames(e);
+  if (!fromImport(context)) return nextLoad(url, context);
+  const plan = planLoad(url);
+  switch (plan.kind) {
+    case 'next': return nextLoad(url, context);
+    case 'done': return plan.result;
+    case 'typescript': return typeScriptLoaded(readFileSync(plan.filename, 'utf8'), plan, url, withoutFrames);
+    case 'loaded': return nextLoaded(nextLoad(url, context), plan, url, withoutFrames);
   }
 }
 

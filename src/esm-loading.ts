@@ -1,0 +1,126 @@
+// The decisions of the ES module hooks, shared by both ways of running them: esm-hooks.mts (async,
+// on Node's hooks thread through module.register) and esm-hooks-sync.ts (in the thread itself
+// through module.registerHooks). Those two only call the next hook and read files, each in its own
+// way (awaited or not); everything they decide is decided here, so the two cannot drift apart.
+//
+// Transform is required on the first file that needs it: an idle hooks thread (a worker that
+// imports nothing) stays cheap.
+
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isOwnFile } from './paths.js';
+
+export interface LoadContext { format?: string | null; conditions?: string[]; importAttributes?: Record<string, string> }
+export interface LoadResult { format?: string | null; source?: string | ArrayBuffer | Uint8Array | null; shortCircuit?: boolean; responseURL?: string }
+export interface ResolveContext { parentURL?: string; conditions?: string[]; importAttributes?: Record<string, string> }
+export interface ResolveResult { url: string; format?: string | null; shortCircuit?: boolean; importAttributes?: Record<string, string> }
+
+const TS = new Set(['.ts', '.mts', '.cts']);
+const NODE_MODULES = /[\\/]node_modules[\\/]/;
+export const JS_TO_TS: Record<string, string> = { '.js': '.ts', '.mjs': '.mts', '.cjs': '.cts' };
+
+/** Entry points (resolved with no parent): the main script, a worker's script. */
+const entries = new Set<string>();
+
+/** Notes what the next resolve hook found; an entry point may later get a syntax-error module. */
+export function resolved(result: ResolveResult, context: ResolveContext): ResolveResult {
+  if (context.parentURL === undefined) entries.add(result.url);
+  return result;
+}
+
+/**
+ * The specifier to try instead when resolving `specifier` failed with `error`, or null to rethrow:
+ * a relative `./x.js` import from a TypeScript file that does not exist falls back to ./x.ts (and
+ * .mjs → .mts, .cjs → .cts), as tsc's NodeNext resolution allows.
+ */
+export function typeScriptSpecifier(error: unknown, specifier: string, context: ResolveContext): string | null {
+  const parent = context.parentURL;
+  const ext = extname(specifier);
+  if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' || !parent || !TS.has(extname(parent)) ||
+      !/^\.{1,2}\//.test(specifier) || !(ext in JS_TO_TS)) {
+    return null;
+  }
+  return specifier.slice(0, -ext.length) + JS_TO_TS[ext];
+}
+
+/** What load does with a URL, decided before any source is read. */
+export type LoadPlan =
+  /** Not a file (builtin, data:): the next hook's business alone. */
+  | { kind: 'next' }
+  /** Answered without source: CommonJS TypeScript, for the CommonJS loader and pirates. */
+  | { kind: 'done'; result: LoadResult }
+  /** TypeScript this hook reads and transforms itself; 'none' is a .ts with no package "type". */
+  | { kind: 'typescript'; filename: string; type: 'module' | 'none' }
+  /** Any other file: the next hook loads it, and a module it returns may be transformed. */
+  | { kind: 'loaded'; filename: string; skip: boolean };
+
+/** No source: Node loads the file with its CommonJS loader. */
+const commonjs = (): LoadResult => ({ format: 'commonjs', source: null, shortCircuit: true });
+
+/**
+ * .mts, .ts and .cts files are handled without the next hook on every Node version (Node 20 cannot
+ * load them at all: ERR_UNKNOWN_FILE_EXTENSION; Node 24 strips types itself but would then hand
+ * CommonJS TypeScript to its ESM-side CJS loader, bypassing pirates). The format is decided as
+ * Node 24 does: .mts module, .cts commonjs, .ts by the nearest package.json "type", and without one
+ * by syntax (see typeScriptLoaded). mapsan's own files and node_modules are never transformed.
+ */
+export function planLoad(url: string): LoadPlan {
+  if (!url.startsWith('file:')) return { kind: 'next' };
+  const filename = fileURLToPath(url);
+  const ext = extname(filename);
+  const skip = isOwnFile(filename) || NODE_MODULES.test(filename);
+  if (!TS.has(ext) || skip) return { kind: 'loaded', filename, skip };
+  const { packageType } = require('./package-type.js') as typeof import('./package-type.js');
+  const type = ext === '.mts' ? 'module' : ext === '.cts' ? 'commonjs' : packageType(filename);
+  if (type === 'commonjs') return { kind: 'done', result: commonjs() };
+  return { kind: 'typescript', filename, type };
+}
+
+/**
+ * The result for a TypeScript file of plan `typescript`, given its source. Modules are returned as
+ * `format: 'module'`; CommonJS with no source, which makes Node load it with the monkey-patchable
+ * CommonJS loader, where pirates (register.js) transforms it.
+ */
+export function typeScriptLoaded(source: string, plan: { filename: string; type: 'module' | 'none' }, url: string,
+                                 thrown: (e: Error) => Error): LoadResult {
+  // 'none' (.ts, no "type"): parse unambiguously; a file with import/export is a module.
+  const out = transform(source, plan.filename, plan.type === 'module' ? 'module' : 'commonjs', url, thrown);
+  if (plan.type === 'none' && out.sourceType !== 'module') return commonjs();
+  return { format: 'module', source: out.code, shortCircuit: true };
+}
+
+/**
+ * The result for a file of plan `loaded`, given what the next hook returned: a module is
+ * transformed, anything else (commonjs with null source, json, builtin, wasm) returned untouched.
+ */
+export function nextLoaded(loaded: LoadResult, plan: { filename: string; skip: boolean }, url: string,
+                           thrown: (e: Error) => Error): LoadResult {
+  if (plan.skip || loaded.format !== 'module' || loaded.source == null) return loaded;
+  const out = transform(text(loaded.source), plan.filename, 'module', url, thrown);
+  return { ...loaded, format: 'module', source: out.code, shortCircuit: true };
+}
+
+function text(source: LoadResult['source']): string {
+  if (typeof source === 'string') return source;
+  return new TextDecoder().decode(source as ArrayBuffer | Uint8Array);
+}
+
+/**
+ * A syntax error Babel finds: in an entry point, the module becomes one that throws it (see
+ * syntaxErrorModule: Node then prints `file:line`, the line and a caret, as for its own syntax
+ * errors). In an imported module the error is thrown from here instead, so that it fails the
+ * import while the graph loads, before anything runs, as a real syntax error does (a stand-in
+ * module would first fail the importer's named imports). `thrown` readies it for how the hooks
+ * run: each way makes Node print it differently.
+ */
+function transform(source: string, filename: string, format: 'commonjs' | 'module', url: string,
+                   thrown: (e: Error) => Error): { code: string; sourceType: string } {
+  const t = require('./transform.js') as typeof import('./transform.js');
+  try {
+    return t.transform(source, filename, { format });
+  } catch (e) {
+    if (!t.isMapsanSyntaxError(e)) throw e;
+    if (entries.has(url)) return { code: t.syntaxErrorModule(e, source), sourceType: 'module' };
+    throw thrown(e);
+  }
+}
