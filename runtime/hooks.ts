@@ -1,12 +1,18 @@
 // Happens-before from Node's hooks.
 //
-// Why this mix (measured in bench/, see README "How it works"): `v8.promiseHooks` gives the promise
-// object itself at init/before/after/settled, so clocks live on promises as symbol properties (no
-// asyncId-keyed maps, no `destroy` hook: both cost 15-30x, shared/notes/happens-before.md §4).
-// async_hooks is used only for what promise hooks cannot see (timers, immediates, ticks, I/O,
-// messages); its own promise events are ignored. Queue order is never an edge: every callback
-// forks from the segment that scheduled it, and repeating resources (sockets, servers, ports,
-// intervals) start a root activation on every run, forked from their creation only.
+// Why this mix (measured on Node 20.20 and 24.21, bench/promise-heavy.js, 2000 async functions x 400
+// awaits; plain 0.30 s): async_hooks alone with empty init/before/after costs 0.75-0.9 s on Node 20,
+// because Node then tracks every promise itself (asyncId properties, its own promise hooks), and
+// 0.30 s on Node 24 with `trackPromises: false`; `v8.promiseHooks` with one property per promise
+// costs 0.38 s. So promises go through `v8.promiseHooks`, which hands over the promise object itself
+// at init/before/after/settled, and the engine's clocks live on the promises (private fields,
+// tags.ts): no asyncId-keyed maps, no `destroy` hook (both 15-30x, shared/notes/happens-before.md
+// §4). async_hooks is used only for what promise hooks cannot see (timers, immediates, ticks, I/O,
+// messages), with Node's promise tracking off where Node honours that. AsyncLocalStorage is not an
+// option: it carries link context, not causality (happens-before.md §3 item 8).
+// Queue order is never an edge: every callback forks from the segment that scheduled it, and
+// repeating resources (sockets, servers, ports, intervals) start a root activation on every run,
+// forked from their creation only.
 import { createHook, executionAsyncResource } from 'node:async_hooks';
 import { promiseHooks } from 'node:v8';
 import { types } from 'node:util';
