@@ -119,20 +119,3 @@ export function withEpoch(clock: VectorClock, chain: number, epoch: number): Vec
   if (clock.chain === chain) return new VectorClock(null, null, base, chain, epoch);
   return new VectorClock(null, null, new VectorClock(clock.chains, clock.epochs), chain, epoch);
 }
-
-/** Wire form for clocks that travel between threads. */
-export function clockToArray(clock: VectorClock): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < clock.chains.length; i++) out.push(clock.chains[i], clock.epochs[i]);
-  return out;
-}
-
-export function clockFromArray(flat: readonly number[]): VectorClock {
-  const chains: number[] = [];
-  const epochs: number[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    chains.push(flat[i]);
-    epochs.push(flat[i + 1]);
-  }
-  return new VectorClock(chains, epochs);
-}

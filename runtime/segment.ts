@@ -33,10 +33,6 @@ const CHAINS_PER_THREAD = 2 ** 24;
 const firstChain = threadId * CHAINS_PER_THREAD;
 const tails: number[] = [];
 
-export function chainCount(): number {
-  return tails.length;
-}
-
 /** Gives a segment its identity: it extends a chain whose tail it follows, or opens a new one. */
 export function stamp(seg: Segment): void {
   const clock = seg.clock;

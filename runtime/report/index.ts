@@ -166,14 +166,6 @@ export function useTestRunnerMode(fallback: RaceOwner): void {
   runnerFallback = fallback;
 }
 
-/**
- * The crash-style text report of a finding (no colour, no stack frames), without printing or
- * counting it. Call it synchronously from the Map operation that found the race.
- */
-export function formatRace(finding: RaceFinding): string {
-  return plainText(buildRecord(finding, undefined, OWN_DIRS), current());
-}
-
 // Without frames: a test runner takes every line of a message that starts with `at ` for a stack
 // frame and cuts the message there; the glue gives the failure a stack of the accesses instead.
 function plainText(record: RaceRecord, s: State): string {
