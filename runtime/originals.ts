@@ -53,20 +53,8 @@ export type RealmOriginals = ReturnType<typeof realmOriginals>;
 /** The engine's own realm: the realm of plain Node, and the one the engine uses internally. */
 export const ENGINE_REALM: RealmOriginals = realmOriginals(globalThis);
 
-export const {
-  MAP,
-  mapGet,
-  mapSet,
-  mapHas,
-  mapDelete,
-  mapClear,
-  mapForEach,
-  mapKeys,
-  mapValues,
-  mapEntries,
-  mapSize,
-  mapIteratorNext,
-} = ENGINE_REALM;
+/** What the shadow itself needs of the engine's realm (pruning and clear() walk the real Map). */
+export const { mapHas, mapKeys, mapIteratorNext } = ENGINE_REALM;
 export const reflectApply = Reflect.apply;
 
 /** Brand checks that run none of the program's code (no Proxy trap, no getter); any realm. */
