@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ROOT = resolve(__dirname, '../..');
 export const EXAMPLES = join(ROOT, 'examples');
@@ -98,4 +99,14 @@ export function byTitle(json: RunnerJson): Map<string, { status: string; failure
 export function nodeAtLeast(major: number, minor: number): boolean {
   const [a, b] = process.versions.node.split('.').map(Number);
   return a > major || (a === major && b >= minor);
+}
+
+/** A temporary folder for the test file's runs, made before its tests and removed after them. */
+export function scratchDir(prefix: string): () => string {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return () => dir;
 }

@@ -2,26 +2,21 @@
 // (installs/jest29): the racy test fails with the report naming both lines, the fixed one passes;
 // in Jest's worker processes and with --runInBand. Then fixtures/jest-cases: which test or file
 // each race fails, and one engine per process.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { byTitle, copyProject, EXAMPLES, FIXTURES, install, INSTALL_TIMEOUT, INSTALLS, lineOf, removeCopy, RUN_TIMEOUT, runNode, type Run } from './helpers';
+import { scratchDir, byTitle, copyProject, EXAMPLES, FIXTURES, install, INSTALL_TIMEOUT, INSTALLS, lineOf, removeCopy, RUN_TIMEOUT, runNode, type Run } from './helpers';
 
 const EXAMPLE = join(EXAMPLES, 'jest');
 const COUNTER = join(EXAMPLE, 'src/counter.js');
 const READ = lineOf(COUNTER, 'const count = this.views.get(page)');
 const WRITE = lineOf(COUNTER, 'this.views.set(page, count + 1)');
 
-let scratch: string;
-beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'mapsan-jest-'));
-});
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = scratchDir('mapsan-jest-');
 
 /** Jest in `dir` with a fresh cache (no transform cache, no timings that would pick in-band). */
 function jest(dir: string, args: string[]): Run {
-  const cache = mkdtempSync(join(scratch, 'cache-'));
+  const cache = mkdtempSync(join(scratch(), 'cache-'));
   const out = join(cache, 'result.json');
   return runNode(join(dir, 'node_modules/jest/bin/jest.js'), ['--ci', '--no-cache', `--cacheDirectory=${cache}`, '--json', `--outputFile=${out}`, ...args], dir, out);
 }

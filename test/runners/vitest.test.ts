@@ -2,25 +2,20 @@
 // (installs/vitest3) and Vitest 5 (installs/vitest5; Node >= 22.12 only): the racy test fails with
 // the report naming both lines, the fixed one passes; pools forks and threads. Then
 // fixtures/vitest-cases: which test or file each race fails.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { byTitle, copyProject, EXAMPLES, FIXTURES, install, INSTALL_TIMEOUT, INSTALLS, lineOf, nodeAtLeast, removeCopy, RUN_TIMEOUT, runNode, type Run } from './helpers';
+import { scratchDir, byTitle, copyProject, EXAMPLES, FIXTURES, install, INSTALL_TIMEOUT, INSTALLS, lineOf, nodeAtLeast, removeCopy, RUN_TIMEOUT, runNode, type Run } from './helpers';
 
 const EXAMPLE = join(EXAMPLES, 'vitest');
 const COUNTER = join(EXAMPLE, 'lib/counter.ts');
 const READ = lineOf(COUNTER, 'const count: number = this.views.get(page)');
 const WRITE = lineOf(COUNTER, 'this.views.set(page, count + 1)');
 
-let scratch: string;
-beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'mapsan-vitest-'));
-});
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = scratchDir('mapsan-vitest-');
 
 function vitest(dir: string, args: string[]): Run {
-  const out = join(mkdtempSync(join(scratch, 'run-')), 'result.json');
+  const out = join(mkdtempSync(join(scratch(), 'run-')), 'result.json');
   const bin = join(dir, 'node_modules/vitest/vitest.mjs');
   return runNode(bin, ['run', '--reporter=json', `--outputFile=${out}`, ...args], dir, out);
 }
@@ -76,7 +71,7 @@ describe('Vitest 4: examples/vitest without mapsan', () => {
   beforeAll(() => install(EXAMPLE), INSTALL_TIMEOUT);
 
   it('passes both tests: the race did not happen in this run, mapsan predicts it', () => {
-    const config = join(scratch, 'plain.config.mjs');
+    const config = join(scratch(), 'plain.config.mjs');
     writeFileSync(config, 'export default { test: {} };\n');
     const r = vitest(EXAMPLE, [`--config=${config}`, `--root=${EXAMPLE}`]);
     expect(r.json.numFailedTests, r.stdout + r.stderr).toBe(0);
