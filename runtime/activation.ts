@@ -90,4 +90,3 @@ class ForAwaitSteps {
   }
 }
 
-export { aw };

@@ -112,6 +112,23 @@ export function join(a: VectorClock, b: VectorClock): VectorClock {
   return new VectorClock(chains, epochs);
 }
 
+/** The join of many clocks (Promise.all over thousands of inputs) in one merge: pairwise joins
+ *  would copy a growing clock once per input. */
+export function joinAll(clocks: readonly VectorClock[]): VectorClock {
+  if (clocks.length <= 2) return clocks.length === 2 ? join(clocks[0], clocks[1]) : (clocks[0] ?? EMPTY_CLOCK);
+  const max = new Map<number, number>();
+  for (const clock of clocks) {
+    const chains = clock.chains;
+    const epochs = clock.epochs;
+    for (let i = 0; i < chains.length; i++) {
+      const seen = max.get(chains[i]);
+      if (seen === undefined || seen < epochs[i]) max.set(chains[i], epochs[i]);
+    }
+  }
+  const chains = [...max.keys()].sort((a, b) => a - b);
+  return new VectorClock(chains, chains.map((c) => max.get(c)!));
+}
+
 /** `clock` with `chain` raised to `epoch` (epochs only grow). */
 export function withEpoch(clock: VectorClock, chain: number, epoch: number): VectorClock {
   const base = clock.base;

@@ -7,9 +7,9 @@
 // Map.prototype originals and cached on the realm's global; all of them record into this engine.
 // The per-file header reaches it through runtime/index.ts and main-realm.ts.
 import { writeSync } from 'node:fs';
-import { aw, dm, enter, fa, gr, leave, ret } from './activation.js';
+import { dm, enter, fa, gr, leave, ret } from './activation.js';
 import { config } from './config.js';
-import { installHooks, patchRealmPromise } from './hooks.js';
+import { aw, installHooks, patchRealmPromise } from './hooks.js';
 import { createMapOps, type MapOps } from './map-ops.js';
 import { OptionsError, parseOptions } from './options.js';
 import { ENGINE_REALM, realmOriginals } from './originals.js';

@@ -16,10 +16,10 @@
 import { createHook, executionAsyncResource } from 'node:async_hooks';
 import { promiseHooks } from 'node:v8';
 import { types } from 'node:util';
-import { EMPTY_CLOCK, join, VectorClock } from './clock.js';
-import { Context, current, rootToken, setToken, Token } from './context.js';
-import { Segment } from './segment.js';
-import { PromiseTags, ResourceTags } from './tags.js';
+import { EMPTY_CLOCK, join, joinAll, VectorClock } from './clock.js';
+import { current, rootToken, setToken, Token } from './context.js';
+import { Context, Segment } from './segment.js';
+import { type JoinInputs, PromiseTags, ResourceTags } from './tags.js';
 
 
 
@@ -90,10 +90,13 @@ function suspended(): void {
 // --- async `return thenable` hand-off -------------------------------------------------------------
 // The async function's promise adopts the thenable in a later job, which Node's hooks attribute to
 // the function's first segment: the segment that returned is lost (happens-before.md §3 item 2).
+// Rare, and looked up only in thenable jobs: a WeakMap, not a field on every promise.
+const handoffs = new WeakMap<object, Segment>();
+
 export function handOff(x: unknown): void {
   // isPromise, not instanceof: the promise may come from another realm (a Jest test file awaiting
   // a promise made by a Node API, or the reverse).
-  if (typeof x === 'object' && x !== null && isPromise(x)) PromiseTags.setHandoff(x, current.ctx.seg);
+  if (typeof x === 'object' && x !== null && isPromise(x)) handoffs.set(x, current.ctx.seg);
 }
 const isPromise = types.isPromise;
 
@@ -104,10 +107,14 @@ let collecting: unknown[] | null = null;
 
 function settleClock(p: object): VectorClock {
   const seg = PromiseTags.settled(p);
-  let clock = seg === undefined ? EMPTY_CLOCK : seg.clock;
-  const inputs = PromiseTags.joins(p);
-  if (inputs !== undefined) for (const q of inputs) clock = join(clock, settleClock(q));
-  return clock;
+  return seg === undefined ? EMPTY_CLOCK : seg.clock;
+}
+
+/** A combinator's result settles with its inputs' clocks joined in: once, in one merge. */
+function joinedSettle(seg: Segment, pending: JoinInputs): Segment {
+  const clocks = [seg.clock];
+  for (const q of pending.inputs) clocks.push(settleClock(q));
+  return new Segment(joinAll(clocks), seg.tok);
 }
 
 function patchJoiningCombinator(P: PromiseConstructor, name: 'all' | 'allSettled'): void {
@@ -144,13 +151,16 @@ export function patchRealmPromise(P: PromiseConstructor): void {
 
 // --- the hooks ----------------------------------------------------------------------------------------
 function promiseInit(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
-  PromiseTags.tag(promise, current.ctx, parent);
-  if (parent === undefined) return;
-  if (collecting !== null) collecting.push(parent);
-  if (inThenableJob) {
-    const handoff = PromiseTags.handoff(parent);
-    if (handoff !== undefined) PromiseTags.setExtra(promise, handoff);
+  const ctx = current.ctx;
+  if (parent === undefined) {
+    PromiseTags.tag(promise, ctx, parent);
+    return;
   }
+  const handoff = inThenableJob ? handoffs.get(parent) : undefined;
+  // A reaction to a handed-off promise starts from the returning segment too: a context of its own
+  // with both clocks.
+  PromiseTags.tag(promise, handoff === undefined ? ctx : new Segment(join(ctx.seg.clock, handoff.clock), ctx.tok), parent);
+  if (collecting !== null) collecting.push(parent);
   if (awaiting) {
     if (parent === awaitTarget || parent === awaitWrapper) suspended();
     else if (awaitWrapper === undefined) awaitWrapper = promise;
@@ -162,8 +172,6 @@ function promiseBefore(promise: Promise<unknown>): void {
   let clock = ctx.seg.clock;
   const parent = PromiseTags.parent(promise);
   if (parent !== undefined) clock = join(clock, settleClock(parent));
-  const extra = PromiseTags.extra(promise);
-  if (extra !== undefined) clock = join(clock, extra.clock);
   enterSegment(clock, ctx.tok);
   // A promise with no parent runs only a thenable job (adopting what an executor or async function
   // resolved it with).
@@ -183,7 +191,9 @@ function promiseAfter(promise: Promise<unknown>): void {
 }
 
 function promiseSettled(promise: Promise<unknown>): void {
-  PromiseTags.setSettled(promise, current.ctx.seg);
+  const seg = current.ctx.seg;
+  const pending = PromiseTags.joinInputs(promise);
+  PromiseTags.setSettled(promise, pending === undefined ? seg : joinedSettle(seg, pending));
 }
 
 function resourceInit(_id: number, type: string, _trigger: number, resource: object): void {

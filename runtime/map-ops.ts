@@ -57,7 +57,7 @@ function recordRead(map: AnyMap, key: unknown, op: string, s: number, hasTrue: b
 function recordWrite(map: AnyMap, key: unknown, op: string, s: number, membershipChanged: boolean): void {
   try {
     const ms = shadowOf(map);
-    write(ms, ms.keyShadow(key, map), key, op, s);
+    write(ms, ms.recentKeyShadow(key, map), key, op, s);
     if (membershipChanged) membershipWrite(ms, op, s);
   } catch (e) {
     internalError(e);

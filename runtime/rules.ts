@@ -4,10 +4,11 @@
 // interleaving that loses the update need not be the one this run happened to take.
 import { config } from './config.js';
 import { current } from './context.js';
-import { captureStack, reportRace } from './report/index.js';
+import { reportRace } from './report/index.js';
+import { captureStack } from './report/stack.js';
 import type { RaceKind } from './report/types.js';
 import { concurrent, happensBefore, Segment, stamp } from './segment.js';
-import { Access, accessRingOf, Iteration, MapShadow, Pair, Ring, ShadowKey } from './shadow.js';
+import { Access, accessRingOf, ActivationState, Iteration, MapShadow, Pair, Ring, ShadowKey } from './shadow.js';
 
 /** The running segment, stamped with its identity on the first Map access. */
 export function currentSegment(): Segment {
@@ -52,17 +53,29 @@ function eachWrite(sk: ShadowKey, ms: MapShadow, fn: (w: Access) => boolean): vo
 }
 
 export function read(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site: number, hasTrue: boolean): void {
+  // Small enough to be inlined into every get/has: the key was touched last by this activation in
+  // this segment (so the segment is stamped), and only which access came last can change.
+  const ctx = current.ctx;
+  const st = sk.lastState;
+  if (st !== null && st.seg === ctx.seg && st.act === ctx.tok.act && !config.fullStacks) repeatRead(st, ctx.seg, site, op, hasTrue);
+  else firstRead(ms, sk, key, op, site, hasTrue);
+}
+
+function repeatRead(st: ActivationState, seg: Segment, site: number, op: string, hasTrue: boolean): void {
+  // The read's segment is set too: the segment may have begun with a write, which leaves no read.
+  st.last.site = site;
+  st.last.op = op;
+  st.read.seg = seg;
+  st.read.site = site;
+  st.read.op = op;
+  st.lastHasTrue = hasTrue;
+}
+
+function firstRead(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site: number, hasTrue: boolean): void {
   const seg = currentSegment();
   const st = sk.stateOf(current.ctx.tok.act);
   if (st.seg === seg && !config.fullStacks) {
-    // Again in the same segment: only which access came last can change. The read's segment is
-    // set too: the segment may have begun with a write, which leaves no read behind.
-    st.last.site = site;
-    st.last.op = op;
-    st.read.seg = seg;
-    st.read.site = site;
-    st.read.op = op;
-    st.lastHasTrue = hasTrue;
+    repeatRead(st, seg, site, op, hasTrue);
     return;
   }
   const stack = config.fullStacks ? captureStack() : undefined;

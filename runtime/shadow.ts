@@ -136,31 +136,35 @@ export class MapShadow {
   createdAt = -1;
   private pruneAt = 1024;
 
-  // The last key looked up: a read-modify-write touches one key twice in a row.
+  // The last primitive key looked up (never an object key: that would keep it alive).
   private lastKey: unknown = undefined;
   private lastKeyShadow: ShadowKey | null = null;
 
   keyShadow(key: unknown, map: Map<unknown, unknown>): ShadowKey {
-    if (key === this.lastKey && this.lastKeyShadow !== null) return this.lastKeyShadow;
-    const sk = this.lookup(key, map);
-    this.lastKey = key;
-    this.lastKeyShadow = sk;
-    return sk;
-  }
-
-  private lookup(key: unknown, map: Map<unknown, unknown>): ShadowKey {
-    if (key !== null && (typeof key === 'object' || typeof key === 'function')) {
-      const weak = (this.objectKeys ??= new WeakMap());
-      let sk = weak.get(key);
-      if (sk === undefined) weak.set(key, (sk = new ShadowKey()));
-      return sk;
-    }
+    if (key !== null && (typeof key === 'object' || typeof key === 'function')) return this.objectKeyShadow(key);
     const keys = (this.keys ??= new Map());
     let sk = keys.get(key);
     if (sk === undefined) {
       if (keys.size >= this.pruneAt) this.prune(keys, map);
       keys.set(key, (sk = new ShadowKey()));
     }
+    this.lastKey = key;
+    this.lastKeyShadow = sk;
+    return sk;
+  }
+
+  /** A write usually follows a read of the same key (read-modify-write): the last key is tried
+   *  first. Reads go straight to `keyShadow`: they seldom repeat the last key, and telling two
+   *  distinct strings apart compares their contents, which costs about what a hit saves. */
+  recentKeyShadow(key: unknown, map: Map<unknown, unknown>): ShadowKey {
+    if (key === this.lastKey && this.lastKeyShadow !== null) return this.lastKeyShadow;
+    return this.keyShadow(key, map);
+  }
+
+  private objectKeyShadow(key: object): ShadowKey {
+    const weak = (this.objectKeys ??= new WeakMap());
+    let sk = weak.get(key);
+    if (sk === undefined) weak.set(key, (sk = new ShadowKey()));
     return sk;
   }
 

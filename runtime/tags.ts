@@ -10,20 +10,21 @@ export class Stamp {
   }
 }
 
-/** On every promise created while the hooks are on. */
+/** The inputs of a pending Promise.all / allSettled result, joined when it settles. */
+export class JoinInputs {
+  constructor(readonly inputs: readonly object[]) {}
+}
+
+/** On every promise created while the hooks are on. Three fields, because a promise has no spare
+ *  in-object room: they take one property array per promise, allocated once (rare facts live in
+ *  the hooks' WeakMaps). */
 export class PromiseTags extends Stamp {
   /** Context at creation; after a run, the context of that run (a thenable job starts from it). */
   #ctx: Context | undefined = undefined;
   /** The promise a reaction or an await continuation hangs on. */
   #parent: object | undefined = undefined;
-  /** The segment that resolved or rejected it. */
-  #settled: Segment | undefined = undefined;
-  /** Inputs of Promise.all / allSettled, all joined at settle. */
-  #joins: object[] | undefined = undefined;
-  /** The segment of an async `return` of this promise. */
-  #handoff: Segment | undefined = undefined;
-  /** A hand-off to join when this reaction runs. */
-  #extra: Segment | undefined = undefined;
+  /** The segment that resolved or rejected it; before that, a Promise.all result's inputs. */
+  #settled: Segment | JoinInputs | undefined = undefined;
 
   static tag(p: object, ctx: Context, parent: object | undefined): void {
     try {
@@ -44,29 +45,23 @@ export class PromiseTags extends Stamp {
   static parent(p: object): object | undefined {
     return #ctx in p ? p.#parent : undefined;
   }
+  /** The segment that settled it (for a Promise.all result, one with the join of its inputs). */
   static settled(p: object): Segment | undefined {
-    return #ctx in p ? p.#settled : undefined;
+    if (!(#ctx in p)) return undefined;
+    const s = p.#settled;
+    return s instanceof JoinInputs ? undefined : s;
   }
   static setSettled(p: object, seg: Segment): void {
     if (#ctx in p) p.#settled = seg;
   }
-  static joins(p: object): object[] | undefined {
-    return #ctx in p ? p.#joins : undefined;
+  /** Before it settles: the inputs of a Promise.all / allSettled result. */
+  static joinInputs(p: object): JoinInputs | undefined {
+    if (!(#ctx in p)) return undefined;
+    const s = p.#settled;
+    return s instanceof JoinInputs ? s : undefined;
   }
-  static setJoins(p: object, inputs: object[]): void {
-    if (#ctx in p) p.#joins = inputs;
-  }
-  static handoff(p: object): Segment | undefined {
-    return #ctx in p ? p.#handoff : undefined;
-  }
-  static setHandoff(p: object, seg: Segment): void {
-    if (#ctx in p) p.#handoff = seg;
-  }
-  static extra(p: object): Segment | undefined {
-    return #ctx in p ? p.#extra : undefined;
-  }
-  static setExtra(p: object, seg: Segment): void {
-    if (#ctx in p) p.#extra = seg;
+  static setJoins(p: object, inputs: readonly object[]): void {
+    if (#ctx in p && p.#settled === undefined) p.#settled = new JoinInputs(inputs);
   }
 }
 

@@ -18,7 +18,6 @@ import { isSuppressed, loadSuppressions, type Rule } from './suppressions.js';
 import { clearWorkerReports, collectWorkerReports, publishWorkerReport, type ThreadReport } from './threads.js';
 import type { ActivationInfo, RaceFinding, RaceOwner } from './types.js';
 
-export { captureStack } from './stack.js';
 export type { ActivationInfo, JsonRace, OwnedRace, RaceFinding, RaceOwner } from './types.js';
 
 const OWN_DIRS = ownDirs(__dirname);

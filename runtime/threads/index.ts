@@ -58,7 +58,6 @@ import { installAtomics } from './atomics.js';
 import { installPorts, PatchedBroadcastChannel, PatchedMessageChannel, patchedReceiveMessageOnPort } from './ports.js';
 import { installWorkers, notePreload, PatchedWorker } from './workers.js';
 
-export { receive, sendClock } from './clocks.js';
 
 let installed = false;
 

@@ -2,7 +2,8 @@
 // MessagePort of this thread goes through.
 import { executionAsyncResource } from 'node:async_hooks';
 import { BroadcastChannel, MessageChannel, MessagePort, receiveMessageOnPort } from 'node:worker_threads';
-import { type Context, current, rootToken, setToken } from '../context.js';
+import { current, rootToken, setToken } from '../context.js';
+import type { Context } from '../segment.js';
 import { internalError } from '../failsafe.js';
 import type { Segment } from '../segment.js';
 import { follow, fromWire, receive, sendWire } from './clocks.js';

@@ -153,4 +153,15 @@ export const CASES: Case[] = [
     expect: [],
     entries: { 'B[0]': 1 },
   },
+  // Promise.all over more than two inputs joins them in one merge (clock.ts joinAll).
+  {
+    name: 'norace-promise-all-of-three-then-read-modify-write',
+    program: { initial: [0], fns: [[tick, set()], [tick, set()], [tick, set()]], main: [fork(A), fork(B), fork(2), joinAll(A, B, 2), get(), tick, set()] },
+    expect: [],
+  },
+  {
+    name: 'race-promise-all-of-two-of-three',
+    program: { initial: [0], fns: [[tick, set()], [tick, set()], [tick, tick, set()]], main: [fork(A), fork(B), fork(2), joinAll(A, B), get(), tick, set()] },
+    expect: ['lost-update main[4] -> main[6]'],
+  },
 ];

@@ -39,11 +39,12 @@ const program = (load: string) => `${load}
 const { registerFile } = require(${JSON.stringify(join(DIST_RUNTIME, 'sites.js'))});
 const { parseOptions } = require(${JSON.stringify(join(DIST_RUNTIME, 'options.js'))});
 const report = require(${JSON.stringify(DIST_REPORT)});
+const { captureStack } = require(${JSON.stringify(join(DIST_RUNTIME, 'report/stack.js'))});
 report.configureReports(parseOptions(process.env.MAPSAN_OPTIONS));
 const base = registerFile(APP, [[5, 2, 'has', 'm.has', 'check'], [9, 2, 'get', 'm.get', 'use']]);
 const act = { id: 1, kind: 'async function load', originSite: -1, thread: 0 };
 function check() {
-  return report.captureStack(); // @check
+  return captureStack(); // @check
 }
 const early = check();
 function use() {
