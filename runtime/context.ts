@@ -9,7 +9,6 @@ import { EMPTY_CLOCK } from './clock.js';
 import type { ActivationInfo, RaceOwner } from './report/types.js';
 import { Context, Segment } from './segment.js';
 
-
 let nextActivationId = 1;
 
 export class Activation implements ActivationInfo {

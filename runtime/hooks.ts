@@ -21,8 +21,6 @@ import { current, rootToken, setToken, Token } from './context.js';
 import { Context, Segment } from './segment.js';
 import { type JoinInputs, PromiseTags, ResourceTags } from './tags.js';
 
-
-
 // Repeating resources: each run is a root activation of its own (race-model.md, "Root activations").
 const REPEATING: Readonly<Record<string, string>> = {
   TCPSERVERWRAP: 'connection handler',

@@ -58,7 +58,6 @@ import { installAtomics } from './atomics.js';
 import { installPorts, PatchedBroadcastChannel, PatchedMessageChannel, patchedReceiveMessageOnPort } from './ports.js';
 import { installWorkers, notePreload, PatchedWorker } from './workers.js';
 
-
 let installed = false;
 
 function replaceExport(name: string, value: unknown): void {

@@ -3,9 +3,8 @@
 import { executionAsyncResource } from 'node:async_hooks';
 import { BroadcastChannel, MessageChannel, MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { current, rootToken, setToken } from '../context.js';
-import type { Context } from '../segment.js';
 import { internalError } from '../failsafe.js';
-import type { Segment } from '../segment.js';
+import type { Context, Segment } from '../segment.js';
 import { follow, fromWire, receive, sendWire } from './clocks.js';
 
 // --- envelope -------------------------------------------------------------------------------------
