@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { encode } from '@jridgewell/sourcemap-codec';
 import convert from 'convert-source-map';
 import { cacheEnabled, cacheKey, readCache, writeCache } from './cache.js';
 import { isOwnFile, mapsanVersion, PLUGIN_DIR, pluginPath, RUNTIME_PATH } from './paths.js';
@@ -198,19 +199,6 @@ export function isMapsanSyntaxError(e: unknown): e is MapsanSyntaxError {
   return e instanceof SyntaxError && (e as { code?: unknown }).code === 'MAPSAN_SYNTAX_ERROR';
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-function vlq(n: number): string {
-  let v = n < 0 ? (-n << 1) | 1 : n << 1;
-  let out = '';
-  do {
-    let digit = v & 31;
-    v >>>= 5;
-    if (v > 0) digit |= 32;
-    out += B64[digit];
-  } while (v > 0);
-  return out;
-}
-
 /**
  * A module body that throws `err` when it runs, for a loader to hand to Node in place of a file
  * Babel could not parse. Its inline source map points the `throw` at the error's position in the
@@ -227,7 +215,7 @@ export function syntaxErrorModule(err: MapsanSyntaxError, source: string): strin
     sources: [err.filename],
     sourcesContent: [source],
     names: [],
-    mappings: vlq(0) + vlq(0) + vlq(line) + vlq(column),
+    mappings: encode([[[0, 0, line, column]]]),
   };
   // The stack is left to V8 (Node 20 drops the `file:line` header of an ES module's error whose
   // stack was replaced), limited to the one frame that the map points at the error's position.

@@ -1,5 +1,6 @@
 // Stack frames point at the source the user wrote: generated files with inline source maps,
 // loaded with source maps enabled (as mapsan/register does), CommonJS and ES modules.
+import { encode } from '@jridgewell/sourcemap-codec';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,24 +9,11 @@ import { DIST_REPORT, runNode, tempDir } from './helpers.js';
 const DIST_RUNTIME = resolve(DIST_REPORT, '../..');
 const SHIFT = 100;
 
-// Base64 VLQ, as source maps spell numbers.
-function vlq(value: number): string {
-  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  let n = value < 0 ? (-value << 1) | 1 : value << 1;
-  let out = '';
-  do {
-    let digit = n & 31;
-    n >>>= 5;
-    if (n > 0) digit |= 32;
-    out += chars[digit];
-  } while (n > 0);
-  return out;
-}
 
 /** Appends a map sending generated line L, column 0 to line L + SHIFT, column 0 of `source`. */
 function withMap(code: string, source: string): string {
   const lines = code.split('\n');
-  const mappings = lines.map((_, i) => 'A' + 'A' + vlq(i === 0 ? SHIFT : 1) + 'A').join(';');
+  const mappings = encode(lines.map((_, i) => [[0, 0, SHIFT + i, 0]]));
   const map = { version: 3, sources: [source], names: [], mappings };
   return `${code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}\n`;
 }
