@@ -8,7 +8,7 @@
 // at init/before/after/settled, and the engine's clocks live on the promises (private fields,
 // tags.ts): no asyncId-keyed maps, no `destroy` hook (both 15-30x, shared/notes/happens-before.md
 // §4). async_hooks is used only for what promise hooks cannot see (timers, immediates, ticks, I/O,
-// messages), with Node's promise tracking off where Node honours that. AsyncLocalStorage is not an
+// messages), with Node's promise tracking off (direct-promise-hooks.ts on Node 20). AsyncLocalStorage is not an
 // option: it carries link context, not causality (happens-before.md §3 item 8).
 // Queue order is never an edge: every callback forks from the segment that scheduled it, and
 // repeating resources (sockets, servers, ports, intervals) start a root activation on every run,
@@ -18,6 +18,7 @@ import { promiseHooks } from 'node:v8';
 import { types } from 'node:util';
 import { EMPTY_CLOCK, join, joinAll, VectorClock } from './clock.js';
 import { current, rootToken, setToken, Token } from './context.js';
+import { directPromiseHooks } from './direct-promise-hooks.js';
 import { Context, Segment } from './segment.js';
 import { type JoinInputs, PromiseTags, ResourceTags } from './tags.js';
 
@@ -200,10 +201,12 @@ function resourceInit(_id: number, type: string, _trigger: number, resource: obj
   ResourceTags.tag(resource, current.ctx, kind);
 }
 
-// Where Node ignores `trackPromises: false` (Node 20), async_hooks also reports every promise
-// reaction; ours (v8.promiseHooks, registered first) runs just before it for the same promise, so a
-// flag tells that event apart without the resource lookup, which costs more than the rest of the
-// hook (measured on Node 20 and 24).
+// Where Node ignores `trackPromises: false` (Node 20) and its tracking could not be left out,
+// async_hooks also reports every promise reaction; ours (v8.promiseHooks, registered first) runs
+// just before it for the same promise, so a flag tells that event apart without the resource
+// lookup, which costs more than the rest of the hook (measured on Node 20 and 24). The flag is
+// false when Node's tracking was left out: should it come back (a hook enabled later), promise
+// events then take the lookup, which finds no resource tags on a promise.
 let nodeTracksPromises = true;
 let promiseBeforeDone = false;
 let promiseAfterDone = false;
@@ -242,12 +245,18 @@ export function installHooks(): void {
   if (installed) return;
   installed = true;
   patchRealmPromise(Promise);
+  const direct = directPromiseHooks();
   promiseHooks.createHook({ init: promiseInit, before: promiseBefore, after: promiseAfter, settled: promiseSettled });
   // Promises are tracked by the promise hooks above: Node's own promise tracking (async_hooks'
-  // largest cost) is turned off where Node supports that (24.x: 2x → 1.1x on promise-heavy code).
+  // largest cost) is turned off where Node supports that (24.x: 2x → 1.1x on promise-heavy code),
+  // and left out of V8's hooks where it does not (direct-promise-hooks.ts).
   const options = { init: resourceInit, before: resourceBefore, after: resourceAfter, trackPromises: false };
   createHook(options).enable();
   nodeTracksPromises = tracksPromises(options);
+  if (nodeTracksPromises && direct !== null) {
+    direct.set(promiseInit, promiseBefore, promiseAfter, promiseSettled);
+    nodeTracksPromises = false;
+  }
 }
 
 /** Whether async_hooks still reports promises with these options (Node 20 ignores trackPromises). */
