@@ -1,5 +1,6 @@
-// Immutable sparse vector clocks. Nothing mutates a clock after it is made, so capturing one (a fork,
-// a promise settling) is a pointer copy, and clocks are shared by every segment that inherits them.
+// Immutable sparse vector clocks. Nothing mutates a clock once it can be held as one (a stamped
+// segment is its own clock: `raise`), so capturing one (a fork, a promise settling) is a pointer copy,
+// and clocks are shared by every segment that inherits them.
 // Components are chains (EventRacer): a chain is opened only by a segment that touches a Map and
 // follows no chain's tail, so the width stays near the number of concurrently active activations.
 //
@@ -21,6 +22,15 @@ export class VectorClock {
   ) {
     this.flatChains = chains;
     this.flatEpochs = epochs;
+  }
+
+  /** A segment becomes its own clock when it is stamped (segment.ts): `clock` raised to `epoch` on
+   *  `chain`. Once only, before anything can hold it as a clock, so clocks stay immutable. */
+  protected raise(clock: VectorClock, chain: number, epoch: number): void {
+    const base = clock.base;
+    (this as { base: VectorClock | null }).base = base === null ? clock : clock.chain === chain ? base : new VectorClock(clock.chains, clock.epochs);
+    (this as { chain: number }).chain = chain;
+    (this as { epoch: number }).epoch = epoch;
   }
 
   /** The components as sorted arrays (made once, on demand, for a clock over a base). */
@@ -127,12 +137,4 @@ export function joinAll(clocks: readonly VectorClock[]): VectorClock {
   }
   const chains = [...max.keys()].sort((a, b) => a - b);
   return new VectorClock(chains, chains.map((c) => max.get(c)!));
-}
-
-/** `clock` with `chain` raised to `epoch` (epochs only grow). */
-export function withEpoch(clock: VectorClock, chain: number, epoch: number): VectorClock {
-  const base = clock.base;
-  if (base === null) return new VectorClock(null, null, clock, chain, epoch);
-  if (clock.chain === chain) return new VectorClock(null, null, base, chain, epoch);
-  return new VectorClock(null, null, new VectorClock(clock.chains, clock.epochs), chain, epoch);
 }

@@ -2,7 +2,7 @@
 // only at its first Map access: segments that touch no Map only carry clocks from their causes to
 // what they schedule.
 import { threadId } from 'node:worker_threads';
-import { epochOf, VectorClock, withEpoch } from './clock.js';
+import { epochOf, VectorClock } from './clock.js';
 import type { Token } from './context.js';
 
 /** Where the thread is: a segment and the token of the activation its code belongs to now. Captured
@@ -14,16 +14,25 @@ export class Context {
   ) {}
 }
 
-/** A segment is also the context it starts with: one allocation per segment run. */
-export class Segment extends Context {
-  /** Entry clock until the segment is stamped, then entry clock with its own (chain, epoch). */
+/** A segment is also the context it starts with, and once stamped its own clock (its entry clock
+ *  with its (chain, epoch) raised): one allocation per segment run, which the histories that
+ *  remember the segment hold as both its identity and its clock. */
+export class Segment extends VectorClock {
+  readonly seg: Segment;
+  /** The entry clock until the segment is stamped, then the segment itself. */
   clock: VectorClock;
-  chain = -1;
-  epoch = 0;
-  constructor(clock: VectorClock, tok: Token) {
-    super(undefined as unknown as Segment, tok);
-    (this as { seg: Segment }).seg = this;
+  constructor(
+    clock: VectorClock,
+    readonly tok: Token,
+  ) {
+    super(null, null);
+    this.seg = this;
     this.clock = clock;
+  }
+
+  stampAs(chain: number, epoch: number): void {
+    this.raise(this.clock, chain, epoch);
+    this.clock = this;
   }
 }
 
@@ -57,10 +66,7 @@ export function stamp(seg: Segment): void {
 }
 
 function extend(seg: Segment, local: number): void {
-  const epoch = ++tails[local];
-  seg.chain = firstChain + local;
-  seg.epoch = epoch;
-  seg.clock = withEpoch(seg.clock, seg.chain, epoch);
+  seg.stampAs(firstChain + local, ++tails[local]);
 }
 
 /** a happens before b (a, b stamped or a unstamped and then vacuously false). */
