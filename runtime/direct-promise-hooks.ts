@@ -21,22 +21,19 @@
 // process.binding itself is wrapped in a deprecation, the engine leaves Node's hooks alone.
 
 type PromiseHook = (promise: Promise<unknown>, parent?: Promise<unknown>) => void;
+type SetPromiseHooks = (init?: PromiseHook, before?: PromiseHook, after?: PromiseHook, settled?: PromiseHook) => void;
 
 interface AsyncWrapBinding {
-  setPromiseHooks(init?: PromiseHook, before?: PromiseHook, after?: PromiseHook, settled?: PromiseHook): void;
+  setPromiseHooks: SetPromiseHooks;
   getPromiseHooks(): (PromiseHook | undefined)[];
   async_hook_fields: Uint32Array;
   constants: { kTotals: number };
 }
 
-export interface DirectPromiseHooks {
-  /** Sets V8's promise hooks to these alone (Node's own promise tracking left out). */
-  set(init: PromiseHook, before: PromiseHook, after: PromiseHook, settled: PromiseHook): void;
-}
-
-/** Called before the engine enables any hook: null unless nothing else watches promises or async
- *  resources yet and the binding is reachable without a visible warning. */
-export function directPromiseHooks(): DirectPromiseHooks | null {
+/** Called before the engine enables any hook: the binding's setPromiseHooks (V8's promise hooks set
+ *  to exactly these), or null unless nothing else watches promises or async resources yet and the
+ *  binding is reachable without a visible warning. */
+export function directPromiseHooks(): SetPromiseHooks | null {
   const proc = process as unknown as { binding?: ((name: string) => unknown) & { name: string } };
   if (typeof proc.binding !== 'function' || proc.binding.name !== 'binding') return null;
   const binding = quietly(() => proc.binding!('async_wrap')) as Partial<AsyncWrapBinding> | null;
@@ -44,8 +41,7 @@ export function directPromiseHooks(): DirectPromiseHooks | null {
   if (!(binding.async_hook_fields instanceof Uint32Array) || typeof binding.constants?.kTotals !== 'number') return null;
   if (binding.async_hook_fields[binding.constants.kTotals] !== 0) return null;
   if (binding.getPromiseHooks().some((h) => h !== undefined)) return null;
-  const setPromiseHooks = binding.setPromiseHooks;
-  return { set: (init, before, after, settled) => setPromiseHooks(init, before, after, settled) };
+  return binding.setPromiseHooks;
 }
 
 function quietly<T>(fn: () => T): T | null {

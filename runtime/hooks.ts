@@ -8,8 +8,9 @@
 // at init/before/after/settled, and the engine's clocks live on the promises (private fields,
 // tags.ts): no asyncId-keyed maps, no `destroy` hook (both 15-30x, shared/notes/happens-before.md
 // §4). async_hooks is used only for what promise hooks cannot see (timers, immediates, ticks, I/O,
-// messages), with Node's promise tracking off (direct-promise-hooks.ts on Node 20). AsyncLocalStorage is not an
-// option: it carries link context, not causality (happens-before.md §3 item 8).
+// messages), with Node's promise tracking off (direct-promise-hooks.ts on Node 20).
+// AsyncLocalStorage is not an option: it carries link context, not causality (happens-before.md §3
+// item 8).
 // Queue order is never an edge: every callback forks from the segment that scheduled it, and
 // repeating resources (sockets, servers, ports, intervals) start a root activation on every run,
 // forked from their creation only.
@@ -245,7 +246,7 @@ export function installHooks(): void {
   if (installed) return;
   installed = true;
   patchRealmPromise(Promise);
-  const direct = directPromiseHooks();
+  const setDirectly = directPromiseHooks();
   promiseHooks.createHook({ init: promiseInit, before: promiseBefore, after: promiseAfter, settled: promiseSettled });
   // Promises are tracked by the promise hooks above: Node's own promise tracking (async_hooks'
   // largest cost) is turned off where Node supports that (24.x: 2x → 1.1x on promise-heavy code),
@@ -253,8 +254,8 @@ export function installHooks(): void {
   const options = { init: resourceInit, before: resourceBefore, after: resourceAfter, trackPromises: false };
   createHook(options).enable();
   nodeTracksPromises = tracksPromises(options);
-  if (nodeTracksPromises && direct !== null) {
-    direct.set(promiseInit, promiseBefore, promiseAfter, promiseSettled);
+  if (nodeTracksPromises && setDirectly !== null) {
+    setDirectly(promiseInit, promiseBefore, promiseAfter, promiseSettled);
     nodeTracksPromises = false;
   }
 }
