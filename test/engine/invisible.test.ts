@@ -5,12 +5,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '..', '..');
-const file = join(root, 'test', 'fixtures', 'engine', 'inspect-objects.js');
+const fixture = (name: string) => join(root, 'test', 'fixtures', 'engine', name);
+
+/** The program run by plain node, then by mapsan (no transform cache). */
+function plainAndMapsan(program: string) {
+  const plain = spawnSync(process.execPath, [program], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [join(root, 'bin', 'mapsan.js'), program], { encoding: 'utf8', env: { ...process.env, MAPSAN_CACHE: '0' } });
+  return { plain, run };
+}
 
 describe('what the program sees', () => {
   it('prints no trace of mapsan on promises, timers and Maps', () => {
-    const plain = spawnSync(process.execPath, [file], { encoding: 'utf8' });
-    const run = spawnSync(process.execPath, [join(root, 'bin', 'mapsan.js'), file], { encoding: 'utf8', env: { ...process.env, MAPSAN_CACHE: '0' } });
+    const { plain, run } = plainAndMapsan(fixture('inspect-objects.js'));
     expect(run.status).toBe(0);
     expect(run.stdout).not.toMatch(/mapsan|Segment|VectorClock|Activation/);
     expect(run.stdout.trim().split('\n').slice(-2)).toEqual(['0 0', '0 0']);
@@ -21,9 +27,7 @@ describe('what the program sees', () => {
   });
 
   it('sees the async context of plain Node, and its own AsyncLocalStorage works on top of mapsan', () => {
-    const program = join(root, 'test', 'fixtures', 'engine', 'async-context.js');
-    const plain = spawnSync(process.execPath, [program], { encoding: 'utf8' });
-    const run = spawnSync(process.execPath, [join(root, 'bin', 'mapsan.js'), program], { encoding: 'utf8', env: { ...process.env, MAPSAN_CACHE: '0' } });
+    const { plain, run } = plainAndMapsan(fixture('async-context.js'));
     expect(plain.stdout).toContain('a reaction runs in: Object');
     expect(run.stdout).toBe(plain.stdout);
     expect(run.status).toBe(66);
