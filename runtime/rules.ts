@@ -3,11 +3,11 @@
 // when a write arrives later in the run (against the patterns already remembered), because the
 // interleaving that loses the update need not be the one this run happened to take.
 import { config } from './config.js';
-import { current } from './context.js';
+import { type Activation, current } from './context.js';
 import { reportRace } from './report/index.js';
 import { captureStack } from './report/stack.js';
 import type { RaceKind } from './report/types.js';
-import { concurrent, happensBefore, Segment, stamp } from './segment.js';
+import { concurrent, happensBefore, Segment, stamp, succeeds } from './segment.js';
 import { Access, accessRingOf, ActivationState, Iteration, MapShadow, Pair, Ring, ShadowKey } from './shadow.js';
 
 /** The running segment, stamped with its identity on the first Map access. */
@@ -17,14 +17,19 @@ export function currentSegment(): Segment {
   return seg;
 }
 
-// The access being made now; copied into history slots, never kept itself.
+// The access being made now, as a record, for the rules that compare it with remembered ones; and an
+// activation's earlier access to the key, kept as fields of its state (shadow.ts), as a record.
+// Both are copied into history slots, never kept themselves; the hot paths fill neither.
 const now = new Access();
+const earlier = new Access();
 
 function setNow(op: string, site: number): Segment {
   const seg = currentSegment();
-  now.set(seg, site, current.ctx.tok.act, op, config.fullStacks ? captureStack() : undefined);
+  now.set(seg, site, current.ctx.tok.act, op, stackNow());
   return seg;
 }
+
+const stackNow = (): string | undefined => (config.fullStacks ? captureStack() : undefined);
 
 /** w could land between first and second: it is ordered with neither. */
 function between(w: Access, first: Access, second: Access): boolean {
@@ -57,36 +62,31 @@ export function read(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, sit
   // this segment (so the segment is stamped), and only which access came last can change.
   const ctx = current.ctx;
   const st = sk.lastState;
-  if (st !== null && st.seg === ctx.seg && st.act === ctx.tok.act && !config.fullStacks) repeatRead(st, ctx.seg, site, op, hasTrue);
+  if (st !== null && st.seg === ctx.seg && st.act === ctx.tok.act && !config.fullStacks) readAgain(st, site, op, undefined, hasTrue);
   else firstRead(ms, sk, key, op, site, hasTrue);
 }
 
-function repeatRead(st: ActivationState, seg: Segment, site: number, op: string, hasTrue: boolean): void {
-  // The read's segment is set too: the segment may have begun with a write, which leaves no read.
-  st.last.site = site;
-  st.last.op = op;
-  st.read.seg = seg;
-  st.read.site = site;
-  st.read.op = op;
+/** A read in the segment the activation's state is at: it is the last access and the last read. */
+function readAgain(st: ActivationState, site: number, op: string, stack: string | undefined, hasTrue: boolean): void {
+  st.lastSite = st.readSite = site;
+  st.lastOp = st.readOp = op;
+  st.lastStack = st.readStack = stack;
   st.lastHasTrue = hasTrue;
 }
 
 function firstRead(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site: number, hasTrue: boolean): void {
   const seg = currentSegment();
   const st = sk.stateOf(current.ctx.tok.act);
-  if (st.seg === seg && !config.fullStacks) {
-    repeatRead(st, seg, site, op, hasTrue);
-    return;
-  }
-  const stack = config.fullStacks ? captureStack() : undefined;
-  if (st.seg !== seg) {
+  const stack = stackNow();
+  const prev = st.seg;
+  if (prev !== seg) {
     // The first access of this activation to the key in this segment: the only moment a read can
     // complete a pattern. The cheap tests come before the happens-before lookup.
-    const prev = st.seg;
-    const checkThenUse = op === 'get' && st.lastHasTrue && st.last.op === 'has';
+    const checkThenUse = op === 'get' && st.lastHasTrue && st.lastOp === 'has';
     if (prev !== null && (checkThenUse || config.strict) && happensBefore(prev, seg)) {
       now.set(seg, site, st.act, op, stack);
-      staleRead(ms, sk, key, st.last, checkThenUse);
+      earlier.set(prev, st.lastSite, st.act, st.lastOp, st.lastStack);
+      staleRead(ms, sk, key, earlier, checkThenUse);
     }
     if (config.strict && sk.lastReadSeg !== seg) {
       sk.lastReadSeg = seg;
@@ -96,10 +96,7 @@ function firstRead(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site:
     }
     st.seg = seg;
   }
-  // The read is set whole: the segment may have begun with a write, which leaves no read behind.
-  st.last.set(seg, site, st.act, op, stack);
-  st.read.set(seg, site, st.act, op, stack);
-  st.lastHasTrue = hasTrue;
+  readAgain(st, site, op, stack, hasTrue);
 }
 
 export function write(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site: number): void {
@@ -108,31 +105,57 @@ export function write(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, si
   // A removal after a set in one segment is checked again: only removals break a check-then-use.
   const removal = isRemoval(op);
   const checked = sk.lastWriteSeg === segNow && (!removal || sk.lastRemovalSeg === segNow);
-  if (checked && last !== null && last.seg === segNow && last.act === current.ctx.tok.act && !config.fullStacks) {
+  const act = current.ctx.tok.act;
+  if (checked && last !== null && last.seg === segNow && last.act === act && !config.fullStacks) {
     // This activation already wrote the key in this segment: every check was made then.
-    last.last.site = site;
-    last.last.op = op;
+    last.lastSite = site;
+    last.lastOp = op;
     last.lastHasTrue = false;
     return;
   }
-  const seg = setNow(op, site);
+  const seg = currentSegment();
+  const stack = stackNow();
   if (!checked) {
+    const prevWrite = sk.lastWriteSeg;
     sk.lastWriteSeg = seg;
     if (removal) sk.lastRemovalSeg = seg;
-    breaksPairs(ms, sk, key);
-    if (config.strict) plainRaces(ms, sk, key, false, 'write');
-    accessRingOf(sk, 'writes').slot().copy(now);
+    if (sk.lostUpdatePairs !== null || sk.staleReadPairs !== null || config.strict) {
+      now.set(seg, site, act, op, stack);
+      breaksPairs(ms, sk, key);
+      if (config.strict) plainRaces(ms, sk, key, false, 'write');
+    }
+    rememberWrite(sk, prevWrite, seg, site, act, op, stack);
   }
-  const st = sk.stateOf(now.act);
-  if (st.seg !== seg) {
+  const st = sk.stateOf(act);
+  const prev = st.seg;
+  if (prev !== seg) {
     // The first access of this activation to the key in this segment: a write based on a read
     // made in its last segment touching the key, if that segment read it at all.
-    if (st.seg !== null && st.read.site >= 0 && happensBefore(st.seg, seg)) lostUpdate(ms, sk, key, st.read);
+    if (prev !== null && st.readSite >= 0 && happensBefore(prev, seg)) {
+      now.set(seg, site, act, op, stack);
+      earlier.set(prev, st.readSite, act, st.readOp, st.readStack);
+      lostUpdate(ms, sk, key, earlier);
+    }
     st.seg = seg;
-    st.read.site = -1;
+    st.readSite = -1;
   }
-  st.last.copy(now);
+  st.lastSite = site;
+  st.lastOp = op;
+  st.lastStack = stack;
   st.lastHasTrue = false;
+}
+
+/**
+ * A write that succeeds the location's latest one (segment.ts) takes its slot: a key written over and
+ * over along one chain (an activation's own key, awaited in between) keeps one slot instead of
+ * filling the history, and other writes stay remembered longer. A removal is kept from being replaced
+ * by a set: only removals break a check-then-use.
+ */
+function rememberWrite(sk: ShadowKey, prev: Segment | null, seg: Segment, site: number, act: Activation, op: string, stack: string | undefined): void {
+  const writes = accessRingOf(sk, 'writes');
+  const latest = prev !== null && succeeds(seg, prev) ? writes.latest() : null;
+  const slot = latest !== null && (isRemoval(op) || !isRemoval(latest.op)) ? latest : writes.slot();
+  slot.set(seg, site, act, op, stack);
 }
 
 /** clear(): remembered once for keys not seen yet, then a write of every key seen. */
@@ -216,7 +239,8 @@ export function membershipRead(ms: MapShadow, op: string, site: number): void {
 
 export function membershipWrite(ms: MapShadow, op: string, site: number): void {
   const m = ms.membership;
-  if (m.lastWriteSeg === current.ctx.seg) return;
+  const prev = m.lastWriteSeg;
+  if (prev === current.ctx.seg) return;
   const seg = setNow(op, site);
   m.lastWriteSeg = seg;
   if (ms.iterations !== null) {
@@ -226,7 +250,7 @@ export function membershipWrite(ms: MapShadow, op: string, site: number): void {
     }
   }
   if (config.strict) plainRaces(ms, m, undefined, true, 'write');
-  accessRingOf(m, 'writes').slot().copy(now);
+  rememberWrite(m, prev, seg, site, now.act, op, now.stack);
 }
 
 function concurrentStep(it: Iteration, w: Access): Access | null {

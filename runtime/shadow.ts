@@ -35,25 +35,33 @@ export class Access {
 export class Ring<T> {
   readonly items: T[] = [];
   private next = 0;
+  private newest: T | null = null;
   constructor(private readonly make: () => T) {}
   /** The slot to overwrite: a new one while the ring grows, then the oldest. */
   slot(): T {
     if (this.items.length < config.historySize) {
       const item = this.make();
       this.items.push(item);
-      return item;
+      return (this.newest = item);
     }
     const item = this.items[this.next];
-    this.next = (this.next + 1) % this.items.length;
-    return item;
+    this.advance();
+    return (this.newest = item);
+  }
+  /** The slot `slot()` returned last, if any. */
+  latest(): T | null {
+    return this.newest;
   }
   /** Keeps `item` in place of the oldest. */
   add(item: T): void {
     if (this.items.length < config.historySize) this.items.push(item);
     else {
       this.items[this.next] = item;
-      this.next = (this.next + 1) % this.items.length;
+      this.advance();
     }
+  }
+  private advance(): void {
+    if (++this.next === this.items.length) this.next = 0;
   }
 }
 
@@ -65,15 +73,22 @@ export class Pair {
   removalsOnly = false;
 }
 
-/** What one activation last did to one key. */
+/** What one activation last did to one key. Its last access and its last read are kept as fields
+ *  beside the segment they share, not as two records: a first access in a segment then stores the
+ *  (young) segment into this (old) state once. */
 export class ActivationState {
   act = NOBODY;
   /** The last segment in which the activation touched the key. */
   seg: Segment | null = null;
-  /** Its last access there, and its last read there (site -1 when it only wrote). */
-  readonly last = new Access();
-  readonly read = new Access();
+  /** Its last access there. */
+  lastSite = -1;
+  lastOp = '';
+  lastStack: string | undefined = undefined;
   lastHasTrue = false;
+  /** Its last read there: site -1 when it only wrote. */
+  readSite = -1;
+  readOp = '';
+  readStack: string | undefined = undefined;
 }
 
 export class ShadowKey {
@@ -103,8 +118,7 @@ export class ShadowKey {
       st.seg = null;
       st.lastHasTrue = false;
     }
-    // The records keep their activation for good: fast paths then update only site and op.
-    st.act = st.last.act = st.read.act = act;
+    st.act = act;
     return (this.lastState = st);
   }
 }

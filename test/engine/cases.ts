@@ -23,6 +23,8 @@ export interface Case {
   program: Program;
   /** `kind first -> second`, as findingKey() prints them, sorted. */
   expect: string[];
+  /** The engine's history_size for this case (default 64: no access ever dropped). */
+  historySize?: number;
   /** Entries each iterate step visits in the run (`A[0]` -> 2), for checking the oracle alone. */
   entries?: Record<string, number>;
 }
@@ -163,5 +165,14 @@ export const CASES: Case[] = [
     name: 'race-promise-all-of-two-of-three',
     program: { initial: [0], fns: [[tick, set()], [tick, set()], [tick, tick, set()]], main: [fork(A), fork(B), fork(2), joinAll(A, B), get(), tick, set()] },
     expect: ['lost-update main[4] -> main[6]'],
+  },
+  // History is bounded (the default: 8 writes per key), but a write that follows the key's latest
+  // one along one chain takes its slot: C's ten sequential writes keep one, and A's write, the only
+  // one that can land between main's read and write, is still remembered when main comes to them.
+  {
+    name: 'race-lost-update-write-remembered-past-a-run-of-sequential-writes',
+    program: { initial: [0], fns: [[micro, set()], [], Array.from({ length: 10 }, () => [set(), micro]).flat()], main: [fork(A), fork(2), join(2), get(), tick, set()] },
+    expect: ['lost-update main[3] -> main[5]'],
+    historySize: 8,
   },
 ];

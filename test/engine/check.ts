@@ -22,8 +22,8 @@ export const ALL_KINDS: Kind[] = ['lost-update', 'stale-read', 'iteration-during
 
 const sorted = (fs: Finding[]) => [...new Set(fs.map(findingKey))].sort();
 
-export async function check(programs: Program[], kinds: Kind[] = ALL_KINDS): Promise<Verdict[]> {
-  const run = await runBatch(programs);
+export async function check(programs: Program[], kinds: Kind[] = ALL_KINDS, historySize?: number): Promise<Verdict[]> {
+  const run = await runBatch(programs, { historySize });
   return programs.map((program, i) => {
     const r = run.programs[i];
     const need = <T>(m: Map<string, T>, what: string) => (ref: StepRef) => {

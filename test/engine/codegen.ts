@@ -182,7 +182,7 @@ export function cleanup(): void {
 }
 
 /** Writes the programs as one file, runs it under the engine, returns what was reported per program. */
-export async function runBatch(programs: Program[], options: { keep?: boolean } = {}): Promise<BatchRun> {
+export async function runBatch(programs: Program[], options: { keep?: boolean; historySize?: number } = {}): Promise<BatchRun> {
   tmp ??= mkdtempSync(join(tmpdir(), 'mapsan-engine-'));
   const file = join(tmp, `batch-${process.pid}-${serial++}.js`);
   const json = `${file}.json`;
@@ -190,8 +190,9 @@ export async function runBatch(programs: Program[], options: { keep?: boolean } 
   writeFileSync(file, gen.source);
   const env = { ...process.env };
   for (const name of ['MAPSAN_OPTIONS', 'NODE_OPTIONS', 'FORCE_COLOR']) delete env[name];
-  // history_size=64: the programs are small, so no history ring ever drops an access.
-  env.MAPSAN_OPTIONS = `json=${json} history_size=64`;
+  // history_size=64 unless a case is about the bound: the programs are small, so no history ring
+  // ever drops an access.
+  env.MAPSAN_OPTIONS = `json=${json} history_size=${options.historySize ?? 64}`;
   const r = await runNode(file, env);
   let out: { done: boolean; obs: [number, string, number, string, unknown][] };
   try {

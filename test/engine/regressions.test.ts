@@ -29,7 +29,7 @@ describe('oracle on the fixed cases', () => {
 describe('engine on the fixed cases', () => {
   for (const c of CASES) {
     it(c.name, async () => {
-      const [v] = await check([c.program]);
+      const [v] = await check([c.program], undefined, c.historySize);
       expect(v.expected, `oracle, with the run's has results:\n${explain(v)}`).toEqual(c.expect);
       expect(v.reported, `engine:\n${explain(v)}`).toEqual(c.expect);
       expect(v.unexplained).toEqual([]);
