@@ -13,7 +13,7 @@ import { aw, installHooks, patchRealmPromise } from './hooks.js';
 import { createMapOps, type MapOps } from './map-ops.js';
 import { OptionsError, parseOptions } from './options.js';
 import { ENGINE_REALM, realmOriginals } from './originals.js';
-import { configureReports, installExitHandler } from './report/index.js';
+import { configureReports, installExitHandler, validateReportOptions } from './report/index.js';
 import * as runner from './runner.js';
 import { registerFile } from './sites.js';
 import { installThreads } from './threads/index.js';
@@ -61,6 +61,7 @@ function start(): Engine {
     config.strict = options.strict;
     config.historySize = options.history_size;
     config.fullStacks = options.stacks === 'full';
+    validateReportOptions(options);
     configureReports(options);
     installExitHandler();
     installHooks();

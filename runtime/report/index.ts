@@ -1,53 +1,77 @@
-// The reporter's API, called by the engine. Everything here runs only when a race is found or the
-// process exits, except captureStack (stacks=full). Nothing may throw into the user's program.
+// The reporter's API, called by the engine. The reporter itself (reporter.ts: formatting, colour,
+// positions, deduplication, suppressions, a dozen modules) loads on the first race, or at exit when
+// there is something to write: a run without races never loads it (7 ms of every start on Node 24).
+// Options that act at start (a log file, a suppressions file that may not parse) load it at once.
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isatty } from 'node:tty';
-import { isMainThread, threadId } from 'node:worker_threads';
-import { DEFAULT_OPTIONS, OptionsError, type Options } from '../options.js';
-import { describeActivation } from './activation.js';
-import { colourful, plain, wantsColour, type Paint } from './colour.js';
-import { RaceRegistry } from './dedup.js';
-import { mergeRaces, toJson, writeJsonReport } from './format-json.js';
-import { formatReport, formatSummary } from './format-text.js';
-import { Paths } from './paths.js';
-import { buildRecord, sitePosition, type RaceRecord } from './record.js';
-import { fileSink, stderrSink, type Sink } from './sink.js';
-import { captureStack, ownDirs } from './stack.js';
-import { isSuppressed, loadSuppressions, type Rule } from './suppressions.js';
-import { clearWorkerReports, collectWorkerReports, publishWorkerReport, type ThreadReport } from './threads.js';
+import { isMainThread } from 'node:worker_threads';
+import { OptionsError, type Options } from '../options.js';
+import { clearWorkerReports, hasWorkerReports } from './threads.js';
 import type { ActivationInfo, RaceFinding, RaceOwner } from './types.js';
 
 export type { ActivationInfo, JsonRace, OwnedRace, RaceFinding, RaceOwner } from './types.js';
 
-const OWN_DIRS = ownDirs(__dirname);
+type Reporter = typeof import('./reporter.js');
 
-interface State {
-  options: Options;
-  paths: Paths;
-  rules: Rule[];
-  sink: Sink;
-  paint: Paint;
-  json: string;
+let reporter: Reporter | null = null;
+/** Options and working directory at start, until the reporter loads. */
+let configured: { options: Options; cwd: string } | null = null;
+let exitHandlerInstalled = false;
+
+function load(): Reporter {
+  if (reporter === null) {
+    reporter = require('./reporter.js') as Reporter;
+    if (configured !== null) reporter.configureReports(configured.options, configured.cwd);
+  }
+  return reporter;
 }
 
-let state: State | undefined;
-let registry = new RaceRegistry();
-let disabled = false;
-// A report runs no user code by design; this guards against the engine calling back into us
-// anyway (a Map touched while a report is built) rather than reporting half-built races.
-let reporting = false;
-let finished = false;
-let exitHandlerInstalled = false;
+/** Once per thread, at runtime start. Relative paths are taken from the directory at start. */
+export function configureReports(options: Options): void {
+  configured = { options, cwd: process.cwd() };
+  // A folder left by an earlier process that had the same pid must not add its races to ours.
+  if (isMainThread) clearWorkerReports(process.pid);
+  if (reporter !== null || options.log_path !== '' || options.suppressions !== '') load().configureReports(options, configured.cwd);
+}
+
+/** Called synchronously inside the Map operation that completed the race (its stack is taken there). */
+export function reportRace(finding: RaceFinding): void {
+  load().reportRace(finding);
+}
+
+/** At exit: summary, JSON file, and exit status `exitcode` when the program would have exited 0. */
+export function installExitHandler(): void {
+  if (exitHandlerInstalled) return;
+  exitHandlerInstalled = true;
+  process.on('exit', (code) => {
+    const json = configured !== null && configured.options.json !== '';
+    if (reporter !== null || json || (isMainThread && hasWorkerReports(process.pid))) load().onExit(code);
+  });
+}
+
+export function useTestRunnerMode(fallback: RaceOwner): void {
+  load().useTestRunnerMode(fallback);
+}
+
+/** Distinct races reported by this thread so far (suppressed ones excluded). */
+export function raceCount(): number {
+  return reporter === null ? 0 : reporter.raceCount();
+}
+
+export function activationLabel(info: ActivationInfo): string {
+  return load().activationLabel(info);
+}
 
 /**
  * Checks what can only be checked on disk, so that a mistake stops the run before the program
  * starts rather than at its end: the suppressions file exists and parses, the folders of json and
- * log_path exist. Throws an OptionsError whose message is the one line to print; the register
- * module prints it and exits 2.
+ * log_path exist. Throws an OptionsError whose message is the one line to print (engine.ts prints
+ * it and exits 2).
  */
 export function validateReportOptions(options: Options): void {
-  if (options.suppressions !== '') loadSuppressions(resolve(options.suppressions));
+  if (options.suppressions !== '') {
+    (require('./suppressions.js') as typeof import('./suppressions.js')).loadSuppressions(resolve(options.suppressions));
+  }
   for (const key of ['json', 'log_path'] as const) {
     if (options[key] === '') continue;
     const dir = dirname(resolve(options[key]));
@@ -60,183 +84,5 @@ function isDirectory(path: string): boolean {
     return statSync(path).isDirectory();
   } catch {
     return false;
-  }
-}
-
-/** Once per thread, at runtime start. Relative paths are taken from the directory at start. */
-export function configureReports(options: Options): void {
-  if (disabled) return;
-  try {
-    const cwd = process.cwd();
-    const sink = options.log_path === '' ? stderrSink() : fileSink(resolve(cwd, options.log_path), process.pid);
-    let rules: Rule[] = [];
-    if (options.suppressions !== '') {
-      try {
-        rules = loadSuppressions(resolve(cwd, options.suppressions));
-      } catch (e) {
-        stderrSink().write(`${(e as Error).message} (suppressions ignored)\n`);
-      }
-    }
-    state = {
-      options,
-      paths: new Paths(cwd, options.strip_path_prefix),
-      rules,
-      sink,
-      paint: !sink.isFile && wantsColour(isatty(2), process.env) ? colourful : plain,
-      json: options.json === '' ? '' : resolve(cwd, options.json),
-    };
-    registry = new RaceRegistry();
-    finished = false;
-    if (isMainThread) clearWorkerReports(process.pid);
-  } catch (e) {
-    internalError(e);
-  }
-}
-
-/** Called synchronously inside the Map operation that completed the race (its stack is taken here). */
-export function reportRace(finding: RaceFinding): void {
-  if (disabled || reporting) return;
-  reporting = true;
-  try {
-    const identity = RaceRegistry.identity(finding);
-    const owner = finding.owner ?? runnerFallback;
-    if (owner !== null && reportOwned(finding, owner, identity)) return;
-    if (registry.countRepeat(identity)) return;
-    const s = current();
-    const live = finding.accesses[finding.trigger];
-    const record = buildRecord(finding, live?.stack === undefined ? captureStack() : undefined, OWN_DIRS);
-    const subjects = record.accesses.map((a) => ({ file: a.site.file, fn: a.fn }));
-    const suppressed = isSuppressed(s.rules, record.kind, subjects);
-    registry.add(identity, record, suppressed);
-    if (!isMainThread) publishWorkerReport(process.pid, threadId, threadReport(s));
-    if (suppressed) return;
-    s.sink.write(formatReport(record, s.paths, s.paint));
-    if (s.options.halt_on_error) {
-      finish();
-      process.exit(s.options.exitcode);
-    }
-  } catch (e) {
-    internalError(e);
-  } finally {
-    reporting = false;
-  }
-}
-
-// --- test runners ---------------------------------------------------------------------------------
-// Under mapsan/jest and mapsan/vitest every activation has an owner (a test, or a test file), and a
-// race goes to the owner of the access that completed it, as text, to become that test's failure.
-// One report per bug *per owner*: two tests that run into the same race both fail, whatever their
-// order. Owned races are not counted for the exit status: the runner reports failures and decides
-// how the process exits. A race whose owners are all closed (a timer a finished test file left
-// behind) falls through to the sink, as without a runner.
-// One report per bug per taker: keyed by the owner that finally takes the race, so that a race
-// passed on to the running test file is not hidden by the same race seen under its first owner.
-const seenByTaker = new WeakMap<RaceOwner, Set<string>>();
-
-function reportOwned(finding: RaceFinding, owner: RaceOwner, identity: string): boolean {
-  const taker = owner.taker();
-  if (taker === null) return false;
-  let seen = seenByTaker.get(taker);
-  if (seen === undefined) seenByTaker.set(taker, (seen = new Set()));
-  if (seen.has(identity)) return true;
-  seen.add(identity);
-  const s = current();
-  const record = buildRecord(finding, undefined, OWN_DIRS);
-  if (isSuppressed(s.rules, record.kind, record.accesses.map((a) => ({ file: a.site.file, fn: a.fn })))) return true;
-  taker.accept(
-    {
-      kind: record.kind,
-      text: plainText(record, s),
-      accesses: record.accesses.map((a) => ({ file: a.site.file, line: a.site.line, column: a.site.column, fn: a.fn })),
-    },
-    owner,
-  );
-  return true;
-}
-
-let runnerMode = false;
-let runnerFallback: RaceOwner | null = null;
-
-/** A test runner reports races as test failures and decides the exit status: no summary at exit and
- *  no `exitcode`. Races of code no test owns (activations begun outside every test and test file)
- *  go to `fallback`; races nobody takes are still printed to the sink as they are found. */
-export function useTestRunnerMode(fallback: RaceOwner): void {
-  runnerMode = true;
-  runnerFallback = fallback;
-}
-
-// Without frames: a test runner takes every line of a message that starts with `at ` for a stack
-// frame and cuts the message there; the glue gives the failure a stack of the accesses instead.
-function plainText(record: RaceRecord, s: State): string {
-  return formatReport({ ...record, accesses: record.accesses.map((a) => ({ ...a, stack: undefined })) }, s.paths, plain);
-}
-
-/** Distinct races reported by this thread so far (suppressed ones excluded). */
-export function raceCount(): number {
-  return registry.reported;
-}
-
-/** `in async function bump started at src/x.ts:7:3`, `in worker 2 message handler`, ... */
-export function activationLabel(info: ActivationInfo): string {
-  const origin = sitePosition(info.originSite);
-  return describeActivation(info, origin === null ? null : current().paths.text(origin));
-}
-
-/** At exit: summary, JSON file, and exit status `exitcode` when the program would have exited 0. */
-export function installExitHandler(): void {
-  if (exitHandlerInstalled) return;
-  exitHandlerInstalled = true;
-  // Runs even after an internal error: the races counted so far still decide the exit status.
-  process.on('exit', (code) => {
-    try {
-      if (runnerMode) return;
-      const races = finish();
-      if (races > 0 && code === 0 && !process.exitCode) process.exitCode = current().options.exitcode;
-    } catch (e) {
-      internalError(e);
-    }
-  });
-}
-
-/** Writes the summary and the JSON file once; returns the number of races in the process. */
-function finish(): number {
-  if (finished) return 0;
-  finished = true;
-  const s = current();
-  if (!isMainThread) {
-    publishWorkerReport(process.pid, threadId, threadReport(s));
-    return 0;
-  }
-  const own = threadReport(s);
-  const workers = collectWorkerReports(process.pid);
-  const races = mergeRaces([own.races, ...workers.map((w) => w.races)]);
-  const suppressed = workers.reduce((n, w) => n + w.suppressed, own.suppressed);
-  if (races.length > 0) s.sink.write(formatSummary(races, suppressed, s.paths));
-  if (s.json !== '') {
-    try {
-      writeJsonReport(s.json, races);
-    } catch (e) {
-      stderrSink().write(`mapsan: cannot write the JSON report: ${(e as Error).message}\n`);
-    }
-  }
-  return races.length;
-}
-
-function threadReport(s: State): ThreadReport {
-  return { races: [...registry.races()].map(({ record, count }) => toJson(record, count, s.paths)), suppressed: registry.suppressed };
-}
-
-function current(): State {
-  if (state === undefined) configureReports(DEFAULT_OPTIONS);
-  return state!;
-}
-
-function internalError(e: unknown): void {
-  if (disabled) return;
-  disabled = true;
-  try {
-    stderrSink().write(`mapsan: internal error in reporting: ${e instanceof Error ? e.message : String(e)}\n`);
-  } catch {
-    // Nowhere left to say it.
   }
 }

@@ -2,7 +2,7 @@
 // one exit status, one summary and one JSON file. Each worker leaves its races in a file of a
 // per-process folder; the main thread folds them in at exit. Files, not messages: a message sent
 // while a worker ends, or while the main thread exits, may never be delivered.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonRace } from './types.js';
@@ -19,6 +19,11 @@ function folder(pid: number): string {
 /** A folder left by an earlier process that had the same pid must not add its races to ours. */
 export function clearWorkerReports(pid: number): void {
   rmSync(folder(pid), { recursive: true, force: true });
+}
+
+/** Whether any worker left races for the main thread to fold in. */
+export function hasWorkerReports(pid: number): boolean {
+  return existsSync(folder(pid));
 }
 
 /** Rewritten whole on each change; the rename keeps the main thread from reading half a file. */

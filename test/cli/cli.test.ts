@@ -102,12 +102,17 @@ describe('MAPSAN_OPTIONS', () => {
   });
 
   it('--strict and --json are appended, so they override the variable', () => {
-    const r = mapsan(['--strict', '--json', 'out/races.json', 'env.js'], {
+    const r = mapsan(['--strict', '--json', 'races.json', 'env.js'], {
       cwd: fx,
       env: { MAPSAN_OPTIONS: 'strict=0 history_size=4', MAPSAN_CACHE_DIR: cache },
     });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toBe(`strict=0 history_size=4 strict=1 json=${join(fx, 'out/races.json')}`);
+    expect(JSON.parse(r.stdout)).toBe(`strict=0 history_size=4 strict=1 json=${join(fx, 'races.json')}`);
+  });
+
+  it('--json into a folder that does not exist stops before the program runs', () => {
+    const r = mapsan(['--json', 'out/races.json', 'env.js'], { cwd: fx, env: { MAPSAN_CACHE_DIR: cache } });
+    expect(r).toMatchObject({ code: 2, stdout: '', stderr: `mapsan: MAPSAN_OPTIONS: json: folder '${join(fx, 'out')}' does not exist\n` });
   });
 
   it('--json=FILE works too; no flags leave the variable as it was', () => {

@@ -1,7 +1,7 @@
 // Records and both renderings from synthetic findings, against a fake site table.
 import { describe, expect, it } from 'vitest';
 import { describeActivation } from '../../runtime/report/activation.js';
-import { activationLabel, configureReports } from '../../runtime/report/index.js';
+import { activationLabel, configureReports } from '../../runtime/report/reporter.js';
 import { parseOptions } from '../../runtime/options.js';
 import { plain, wantsColour } from '../../runtime/report/colour.js';
 import { mergeRaces, toJson } from '../../runtime/report/format-json.js';
