@@ -45,17 +45,42 @@ export class VectorClock {
   }
 
   private flatten(): void {
-    const chains = this.base!.chains.slice();
-    const epochs = this.base!.epochs.slice();
-    let i = 0;
-    while (i < chains.length && chains[i] < this.chain) i++;
-    if (chains[i] === this.chain) epochs[i] = Math.max(epochs[i], this.epoch);
-    else {
-      chains.splice(i, 0, this.chain);
-      epochs.splice(i, 0, this.epoch);
+    ownChain[0] = this.chain;
+    ownEpoch[0] = this.epoch;
+    mergeInto((this.flatChains = []), (this.flatEpochs = []), this.base!.chains, this.base!.epochs, ownChain, ownEpoch, 1);
+  }
+}
+
+// A clock's own component, as mergeInto takes it.
+const ownChain = [0];
+const ownEpoch = [0];
+
+/** Appends to (chains, epochs) the componentwise maximum of two sorted component lists, the
+ *  second given by its first `bn` entries (it may be a scratch buffer). */
+function mergeInto(
+  chains: number[],
+  epochs: number[],
+  ac: readonly number[],
+  ae: readonly number[],
+  bc: readonly number[],
+  be: readonly number[],
+  bn: number,
+): void {
+  let i = 0;
+  let j = 0;
+  while (i < ac.length || j < bn) {
+    if (j === bn || (i < ac.length && ac[i] < bc[j])) {
+      chains.push(ac[i]);
+      epochs.push(ae[i++]);
+    } else if (i === ac.length || bc[j] < ac[i]) {
+      chains.push(bc[j]);
+      epochs.push(be[j++]);
+    } else {
+      chains.push(ac[i]);
+      epochs.push(ae[i] > be[j] ? ae[i] : be[j]);
+      i++;
+      j++;
     }
-    this.flatChains = chains;
-    this.flatEpochs = epochs;
   }
 }
 
@@ -99,27 +124,22 @@ export function join(a: VectorClock, b: VectorClock): VectorClock {
   if (covers(b, a)) return b;
   const chains: number[] = [];
   const epochs: number[] = [];
-  const ac = a.chains;
-  const ae = a.epochs;
-  const bc = b.chains;
-  const be = b.epochs;
-  let i = 0;
-  let j = 0;
-  while (i < ac.length || j < bc.length) {
-    if (j === bc.length || (i < ac.length && ac[i] < bc[j])) {
-      chains.push(ac[i]);
-      epochs.push(ae[i++]);
-    } else if (i === ac.length || bc[j] < ac[i]) {
-      chains.push(bc[j]);
-      epochs.push(be[j++]);
-    } else {
-      chains.push(ac[i]);
-      epochs.push(ae[i] > be[j] ? ae[i] : be[j]);
-      i++;
-      j++;
-    }
-  }
+  mergeInto(chains, epochs, a.chains, a.epochs, b.chains, b.epochs, b.chains.length);
   return new VectorClock(chains, epochs);
+}
+
+/**
+ * `join(a, b)` for a clock b given as its first `n` components in sorted arrays (a clock decoded
+ * from a message into reused buffers): a itself when it knows all of them, else one new clock.
+ */
+export function joinComponents(a: VectorClock, chains: readonly number[], epochs: readonly number[], n: number): VectorClock {
+  let covered = true;
+  for (let i = 0; i < n && covered; i++) covered = epochOf(a, chains[i]) >= epochs[i];
+  if (covered) return a;
+  const outChains: number[] = [];
+  const outEpochs: number[] = [];
+  mergeInto(outChains, outEpochs, a.chains, a.epochs, chains, epochs, n);
+  return new VectorClock(outChains, outEpochs);
 }
 
 /** The join of many clocks (Promise.all over thousands of inputs) in one merge: pairwise joins

@@ -1,6 +1,6 @@
 // The two ends of every cross-thread edge: the clock a sender hands over, and the join on receipt.
 import { threadId } from 'node:worker_threads';
-import { EMPTY_CLOCK, join, VectorClock } from '../clock.js';
+import { EMPTY_CLOCK, join, joinComponents, VectorClock } from '../clock.js';
 import { current } from '../context.js';
 import { currentSegment } from '../rules.js';
 import type { Segment } from '../segment.js';
@@ -67,24 +67,12 @@ function get(s: string, at: number): number {
   return s.charCodeAt(at) + s.charCodeAt(at + 1) * 0x10000 + s.charCodeAt(at + 2) * 0x100000000;
 }
 
-let lastReceivedWire = '';
-let lastReceived: VectorClock = EMPTY_CLOCK;
-
-/** Decodes a received wire clock; consecutive messages from one sending segment share one clock. */
-export function fromWire(wire: unknown): VectorClock | null {
-  if (typeof wire !== 'string' || wire.length % 6 !== 0) return null;
-  if (wire === lastReceivedWire) return lastReceived;
-  const n = wire.length / 6;
-  const chains: number[] = new Array(n);
-  const epochs: number[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    chains[i] = get(wire, 6 * i);
-    epochs[i] = get(wire, 6 * i + 3);
-  }
-  lastReceivedWire = wire;
-  lastReceived = new VectorClock(chains, epochs);
-  return lastReceived;
-}
+// The components of the clock being received, in buffers every receipt reuses: a receipt allocates
+// only when it learns something (one new clock for the segment, one for `received`).
+const inChains: number[] = [];
+const inEpochs: number[] = [];
+/** The wire clock the buffers hold ('' when they hold another clock). */
+let inWire = '';
 
 // --- receipt ------------------------------------------------------------------------------------------
 // Everything this thread has received from other threads, kept only in a worker: it is the worker's
@@ -106,17 +94,42 @@ export function setExitRecord(record: ExitRecord): void {
  * the segment stays atomic (splitting would report read-modify-writes around it).
  */
 export function receive(clock: VectorClock): void {
-  if (clock.chains.length === 0) return;
+  const chains = clock.chains;
+  const epochs = clock.epochs;
+  for (let i = 0; i < chains.length; i++) {
+    inChains[i] = chains[i];
+    inEpochs[i] = epochs[i];
+  }
+  inWire = '';
+  receiveBuffered(chains.length);
+}
+
+/** `receive` of a clock in wire form; anything else (not a clock mapsan sent) is ignored. */
+export function receiveWire(wire: unknown): void {
+  if (typeof wire !== 'string' || wire.length % 6 !== 0) return;
+  const n = wire.length / 6;
+  if (wire !== inWire) {
+    for (let i = 0; i < n; i++) {
+      inChains[i] = get(wire, 6 * i);
+      inEpochs[i] = get(wire, 6 * i + 3);
+    }
+    inWire = wire;
+  }
+  receiveBuffered(n);
+}
+
+function receiveBuffered(n: number): void {
+  if (n === 0) return;
   const seg = current.ctx.seg;
-  seg.clock = join(seg.clock, clock);
+  seg.clock = joinComponents(seg.clock, inChains, inEpochs, n);
   if (exitRecord !== null) {
-    const all = join(received, clock);
+    const all = joinComponents(received, inChains, inEpochs, n);
     if (all !== received) {
       received = all;
       exitRecord.write(all, ownLo, ownHi);
     }
   } else if (threadId !== 0) {
-    received = join(received, clock);
+    received = joinComponents(received, inChains, inEpochs, n);
   }
 }
 

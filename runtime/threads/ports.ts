@@ -5,7 +5,7 @@ import { BroadcastChannel, MessageChannel, MessagePort, receiveMessageOnPort } f
 import { current, rootToken, setToken } from '../context.js';
 import { internalError } from '../failsafe.js';
 import type { Context, Segment } from '../segment.js';
-import { follow, fromWire, receive, sendWire } from './clocks.js';
+import { follow, receiveWire, sendWire } from './clocks.js';
 
 // --- envelope -------------------------------------------------------------------------------------
 // `[KEY, clock, data]`, or `[KEY, clock, data, ports, links]` when tracked ports move with it: the
@@ -313,8 +313,7 @@ function onMessage(port: object, data: unknown): unknown {
   if (last !== undefined) follow(last);
   if (tag !== ENVELOPE) return data;
   const env = data as Envelope;
-  const clock = fromWire(env[1]);
-  if (clock !== null) receive(clock);
+  receiveWire(env[1]);
   if (env.length > 3) adopt(env[3], env[4]);
   return env[2];
 }

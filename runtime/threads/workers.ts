@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
 import * as wt from 'node:worker_threads';
 import { internalError } from '../failsafe.js';
-import { fromWire, receive, sendWire, setExitRecord } from './clocks.js';
+import { receive, receiveWire, sendWire, setExitRecord } from './clocks.js';
 import { adoptInOrder, findPorts, HELLO, HELLO_MESSAGE, isTracked, linksFor, nameReceipt, send, setEveryThreadRuns, tagOf, taint, trackParentPort } from './ports.js';
 import { ExitRecord, LINK_CHILD, newLink, SharedTable } from './shared.js';
 
@@ -248,8 +248,7 @@ function startInWorker(): void {
       parentRuns = true;
       table = new SharedTable(env.table);
       setExitRecord(exit);
-      const clock = fromWire(env.clock);
-      if (clock !== null) receive(clock); // new Worker → this worker's first segment
+      receiveWire(env.clock); // new Worker → this worker's first segment
       if (Array.isArray(env.ports)) adoptInOrder(findPorts(wt.workerData), env.ports);
     }
   }
