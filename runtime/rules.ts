@@ -117,7 +117,6 @@ export function write(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, si
   const stack = stackNow();
   if (!checked) {
     const prevWrite = sk.lastWriteSeg;
-    sk.lastWriteSeg = seg;
     if (removal) sk.lastRemovalSeg = seg;
     if (sk.lostUpdatePairs !== null || sk.staleReadPairs !== null || config.strict) {
       now.set(seg, site, act, op, stack);
@@ -242,7 +241,6 @@ export function membershipWrite(ms: MapShadow, op: string, site: number): void {
   const prev = m.lastWriteSeg;
   if (prev === current.ctx.seg) return;
   const seg = setNow(op, site);
-  m.lastWriteSeg = seg;
   if (ms.iterations !== null) {
     for (const it of ms.iterations.items) {
       const step = concurrentStep(it, now);
