@@ -12,8 +12,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { encode } from '@jridgewell/sourcemap-codec';
-import convert from 'convert-source-map';
 import { cacheEnabled, cacheKey, readCache, writeCache } from './cache.js';
 import { isOwnFile, mapsanVersion, PLUGIN_DIR, pluginPath, RUNTIME_PATH } from './paths.js';
 
@@ -145,19 +143,22 @@ interface InputMap {
   source: string;
 }
 
+// Source-map handling loads on first use: a transform-cache hit of a file without a map needs none.
+const convert = (): typeof import('convert-source-map') => require('convert-source-map') as typeof import('convert-source-map');
+
 function inputMap(source: string, filename: string): InputMap | undefined {
   if (!source.includes('sourceMappingURL')) return undefined;
   try {
-    const inline = convert.fromSource(source);
-    if (inline) return { map: absoluteSources(inline.toObject(), dirname(filename)), external: '', source: convert.removeComments(source) };
+    const inline = convert().fromSource(source);
+    if (inline) return { map: absoluteSources(inline.toObject(), dirname(filename)), external: '', source: convert().removeComments(source) };
     let external = '';
     let mapDir = dirname(filename);
-    const file = convert.fromMapFileSource(source, (name: string) => {
+    const file = convert().fromMapFileSource(source, (name: string) => {
       const p = resolve(dirname(filename), name);
       mapDir = dirname(p);
       return (external = readFileSync(p, 'utf8'));
     });
-    if (file) return { map: absoluteSources(file.toObject(), mapDir), external, source: convert.removeMapFileComments(source) };
+    if (file) return { map: absoluteSources(file.toObject(), mapDir), external, source: convert().removeMapFileComments(source) };
   } catch {
     // a missing or broken input map: map the output to the file itself
   }
@@ -215,21 +216,21 @@ export function syntaxErrorModule(err: MapsanSyntaxError, source: string): strin
     sources: [err.filename],
     sourcesContent: [source],
     names: [],
-    mappings: encode([[[0, 0, line, column]]]),
+    mappings: (require('@jridgewell/sourcemap-codec') as typeof import('@jridgewell/sourcemap-codec')).encode([[[0, 0, line, column]]]),
   };
   // The stack is left to V8 (Node 20 drops the `file:line` header of an ES module's error whose
   // stack was replaced), limited to the one frame that the map points at the error's position.
   const body =
     `throw (function () { var l = Error.stackTraceLimit; Error.stackTraceLimit = 1; ` +
     `var e = new SyntaxError(${JSON.stringify(err.message)}); Error.stackTraceLimit = l; return e; })();\n`;
-  return body + convert.fromObject(map).toComment() + '\n';
+  return body + convert().fromObject(map).toComment() + '\n';
 }
 
 function lazyMap(code: string): () => object | null {
   let map: object | null | undefined;
   return () => {
     if (map === undefined) {
-      try { map = convert.fromSource(code)?.toObject() ?? null; } catch { map = null; }
+      try { map = convert().fromSource(code)?.toObject() ?? null; } catch { map = null; }
     }
     return map ?? null;
   };
