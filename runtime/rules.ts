@@ -145,10 +145,11 @@ export function write(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, si
 }
 
 /**
- * A write that succeeds the location's latest one (segment.ts) takes its slot: a key written over and
- * over along one chain (an activation's own key, awaited in between) keeps one slot instead of
- * filling the history, and other writes stay remembered longer. A removal is kept from being replaced
- * by a set: only removals break a check-then-use.
+ * A write that succeeds the key's latest one (segment.ts) takes its slot: a key written over and over
+ * along one chain (an activation's own key, awaited in between) keeps one slot instead of filling the
+ * history, and other writes stay remembered longer. The key's rules only look for some write
+ * concurrent with a pattern, and the newer write is one whenever the older was. A removal is kept
+ * from being replaced by a set: only removals break a check-then-use.
  */
 function rememberWrite(sk: ShadowKey, prev: Segment | null, seg: Segment, site: number, act: Activation, op: string, stack: string | undefined): void {
   const writes = accessRingOf(sk, 'writes');
@@ -238,9 +239,8 @@ export function membershipRead(ms: MapShadow, op: string, site: number): void {
 
 export function membershipWrite(ms: MapShadow, op: string, site: number): void {
   const m = ms.membership;
-  const prev = m.lastWriteSeg;
-  if (prev === current.ctx.seg) return;
-  const seg = setNow(op, site);
+  if (m.lastWriteSeg === current.ctx.seg) return;
+  setNow(op, site);
   if (ms.iterations !== null) {
     for (const it of ms.iterations.items) {
       const step = concurrentStep(it, now);
@@ -248,7 +248,8 @@ export function membershipWrite(ms: MapShadow, op: string, site: number): void {
     }
   }
   if (config.strict) plainRaces(ms, m, undefined, true, 'write');
-  rememberWrite(m, prev, seg, site, now.act, op, now.stack);
+  // Every mutation keeps its own slot: each one concurrent with an iteration is a race of its own.
+  accessRingOf(m, 'writes').slot().copy(now);
 }
 
 function concurrentStep(it: Iteration, w: Access): Access | null {

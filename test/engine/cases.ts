@@ -175,4 +175,22 @@ export const CASES: Case[] = [
     expect: ['lost-update main[3] -> main[5]'],
     historySize: 8,
   },
+  // Found by the property test: main's set and C's delete, one after the other on one chain, are
+  // two mutations concurrent with B's iteration, two races; the set must not give its slot to the
+  // delete as a key's write would.
+  {
+    name: 'race-iteration-during-two-sequential-mutations',
+    program: {
+      initial: [],
+      fns: [[], [get(), tick, set(), iterate], [del()]],
+      main: [fork(B), fork(A), get(), micro, set(), joinAll(A), fork(2), join(2), get()],
+    },
+    expect: [
+      'iteration-during-mutation B[3] -> C[0]',
+      'iteration-during-mutation B[3] -> main[4]',
+      'lost-update B[0] -> B[2]',
+      'lost-update main[2] -> main[4]',
+    ],
+    entries: { 'B[3]': 1 },
+  },
 ];
