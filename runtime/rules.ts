@@ -117,6 +117,7 @@ export function write(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, si
   const stack = stackNow();
   if (!checked) {
     const prevWrite = sk.lastWriteSeg;
+    sk.lastWriteSeg = seg;
     if (removal) sk.lastRemovalSeg = seg;
     if (sk.lostUpdatePairs !== null || sk.staleReadPairs !== null || config.strict) {
       now.set(seg, site, act, op, stack);
@@ -240,7 +241,8 @@ export function membershipRead(ms: MapShadow, op: string, site: number): void {
 export function membershipWrite(ms: MapShadow, op: string, site: number): void {
   const m = ms.membership;
   if (m.lastWriteSeg === current.ctx.seg) return;
-  setNow(op, site);
+  const seg = setNow(op, site);
+  m.lastWriteSeg = seg;
   if (ms.iterations !== null) {
     for (const it of ms.iterations.items) {
       const step = concurrentStep(it, now);

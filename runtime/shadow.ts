@@ -99,15 +99,9 @@ export class ShadowKey {
   readonly states: ActivationState[] = [];
   private nextState = 0;
   lastState: ActivationState | null = null;
+  lastWriteSeg: Segment | null = null;
   lastRemovalSeg: Segment | null = null;
   lastReadSeg: Segment | null = null;
-
-  /** The segment of the latest write: read off the history rather than kept beside it, which would
-   *  store each writing (young) segment into this (old) object once more. */
-  get lastWriteSeg(): Segment | null {
-    const latest = this.writes === null ? null : this.writes.latest();
-    return latest === null ? null : latest.seg;
-  }
 
   stateOf(act: Activation): ActivationState {
     const last = this.lastState;
