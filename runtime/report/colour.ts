@@ -5,11 +5,12 @@ import * as util from 'node:util';
 export type Colour = 'bold' | 'red' | 'green' | 'cyan' | 'dim';
 export type Paint = (colour: Colour, text: string) => string;
 
-export function wantsColour(isTTY: boolean, env: NodeJS.ProcessEnv): boolean {
+/** What the environment alone decides (null: it leaves it to "is it a TTY"). */
+export function colourFromEnv(env: NodeJS.ProcessEnv): boolean | null {
   const force = env.FORCE_COLOR;
   if (force !== undefined) return force !== '0' && force !== 'false';
   if ((env.NO_COLOR ?? '') !== '' || env.NODE_DISABLE_COLORS !== undefined || env.TERM === 'dumb') return false;
-  return isTTY;
+  return null;
 }
 
 const ANSI: Record<Colour, [number, number]> = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], cyan: [36, 39] };

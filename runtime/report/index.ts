@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { OptionsError, type Options } from '../options.js';
+import { colourFromEnv } from './colour.js';
 import { clearWorkerReports, hasWorkerReports } from './threads.js';
 import type { ActivationInfo, RaceFinding, RaceOwner } from './types.js';
 
@@ -14,24 +15,25 @@ export type { ActivationInfo, JsonRace, OwnedRace, RaceFinding, RaceOwner } from
 type Reporter = typeof import('./reporter.js');
 
 let reporter: Reporter | null = null;
-/** Options and working directory at start, until the reporter loads. */
-let configured: { options: Options; cwd: string } | null = null;
+/** What the reporter is configured from, as it was at start, until the reporter loads: the program
+ *  may change its directory or environment before the first race. */
+let configured: { options: Options; cwd: string; envColour: boolean | null } | null = null;
 let exitHandlerInstalled = false;
 
 function load(): Reporter {
   if (reporter === null) {
     reporter = require('./reporter.js') as Reporter;
-    if (configured !== null) reporter.configureReports(configured.options, configured.cwd);
+    if (configured !== null) reporter.configureReports(configured.options, configured.cwd, configured.envColour);
   }
   return reporter;
 }
 
 /** Once per thread, at runtime start. Relative paths are taken from the directory at start. */
 export function configureReports(options: Options): void {
-  configured = { options, cwd: process.cwd() };
+  configured = { options, cwd: process.cwd(), envColour: colourFromEnv(process.env) };
   // A folder left by an earlier process that had the same pid must not add its races to ours.
   if (isMainThread) clearWorkerReports(process.pid);
-  if (reporter !== null || options.log_path !== '' || options.suppressions !== '') load().configureReports(options, configured.cwd);
+  if (reporter !== null || options.log_path !== '' || options.suppressions !== '') load().configureReports(options, configured.cwd, configured.envColour);
 }
 
 /** Called synchronously inside the Map operation that completed the race (its stack is taken there). */

@@ -5,7 +5,7 @@ import { isatty } from 'node:tty';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { DEFAULT_OPTIONS, type Options } from '../options.js';
 import { describeActivation } from './activation.js';
-import { colourful, plain, wantsColour, type Paint } from './colour.js';
+import { colourFromEnv, colourful, plain, type Paint } from './colour.js';
 import { RaceRegistry } from './dedup.js';
 import { mergeRaces, toJson, writeJsonReport } from './format-json.js';
 import { formatReport, formatSummary } from './format-text.js';
@@ -36,8 +36,9 @@ let disabled = false;
 let reporting = false;
 let finished = false;
 
-/** Once per thread. Relative paths are taken from `cwd`, the directory at runtime start. */
-export function configureReports(options: Options, cwd = process.cwd()): void {
+/** Once per thread. Relative paths are taken from `cwd`, and `envColour` is what the environment
+ *  said of colour (colour.ts), both as they were at runtime start. */
+export function configureReports(options: Options, cwd = process.cwd(), envColour = colourFromEnv(process.env)): void {
   if (disabled) return;
   try {
     const sink = options.log_path === '' ? stderrSink() : fileSink(resolve(cwd, options.log_path), process.pid);
@@ -54,7 +55,7 @@ export function configureReports(options: Options, cwd = process.cwd()): void {
       paths: new Paths(cwd, options.strip_path_prefix),
       rules,
       sink,
-      paint: !sink.isFile && wantsColour(isatty(2), process.env) ? colourful : plain,
+      paint: !sink.isFile && (envColour ?? isatty(2)) ? colourful : plain,
       json: options.json === '' ? '' : resolve(cwd, options.json),
     };
     registry = new RaceRegistry();

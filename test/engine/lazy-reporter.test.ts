@@ -10,7 +10,7 @@ const cli = join(__dirname, '..', '..', 'bin', 'mapsan.js');
 
 // The program's own exit listener runs after mapsan's (registered first): what is loaded by then
 // is what the whole run loaded.
-const program = (racy: boolean) => `
+const program = (racy: boolean, prelude = '') => `${prelude}
 const m = new Map([['n', 0]]);
 async function bump() { const v = m.get('n'); await null; m.set('n', v + 1); }
 ${racy ? 'Promise.all([bump(), bump()]);' : 'bump().then(bump);'}
@@ -20,12 +20,12 @@ process.on('exit', () => {
 });
 `;
 
-function run(racy: boolean): { code: number | null; loaded: string[]; stderr: string } {
+function run(racy: boolean, prelude = ''): { code: number | null; loaded: string[]; stderr: string } {
   const dir = mkdtempSync(join(tmpdir(), 'mapsan-lazy-'));
   const file = join(dir, racy ? 'racy.js' : 'fixed.js');
-  writeFileSync(file, program(racy));
+  writeFileSync(file, program(racy, prelude));
   const env = { ...process.env, MAPSAN_CACHE: '0' };
-  delete env.MAPSAN_OPTIONS;
+  for (const name of ['MAPSAN_OPTIONS', 'FORCE_COLOR', 'NO_COLOR']) delete env[name];
   const r = spawnSync(process.execPath, [cli, file], { encoding: 'utf8', env });
   return { code: r.status, loaded: JSON.parse(r.stdout.trim().split('\n').pop()!), stderr: r.stderr };
 }
@@ -36,7 +36,7 @@ describe('the reporter', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.loaded).toContain('index.js');
-    for (const m of ['reporter.js', 'format-text.js', 'format-json.js', 'dedup.js', 'colour.js', 'record.js']) expect(r.loaded).not.toContain(m);
+    for (const m of ['reporter.js', 'format-text.js', 'format-json.js', 'dedup.js', 'record.js', 'suppressions.js', 'sink.js']) expect(r.loaded).not.toContain(m);
   });
 
   it('is loaded by the first race, and reports it', () => {
@@ -45,5 +45,11 @@ describe('the reporter', () => {
     expect(r.stderr).toContain('WARNING: mapsan: lost update');
     expect(r.loaded).toContain('reporter.js');
     expect(r.loaded).toContain('format-text.js');
+  });
+
+  it('decides colour from the environment the program started with, not the one it made', () => {
+    const r = run(true, "process.env.FORCE_COLOR = '1';");
+    expect(r.stderr).toContain('WARNING: mapsan: lost update');
+    expect(r.stderr).not.toContain('\u001b[');
   });
 });

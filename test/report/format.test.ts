@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { describeActivation } from '../../runtime/report/activation.js';
 import { activationLabel, configureReports } from '../../runtime/report/reporter.js';
 import { parseOptions } from '../../runtime/options.js';
-import { plain, wantsColour } from '../../runtime/report/colour.js';
+import { colourFromEnv, plain } from '../../runtime/report/colour.js';
 import { mergeRaces, toJson } from '../../runtime/report/format-json.js';
 import { formatReport, formatSummary, roleTitle } from '../../runtime/report/format-text.js';
 import { Paths } from '../../runtime/report/paths.js';
@@ -163,12 +163,12 @@ describe('JSON', () => {
 
 describe('colour decision', () => {
   it('is on for a TTY only, NO_COLOR and TERM=dumb turn it off, FORCE_COLOR wins', () => {
-    expect(wantsColour(true, {})).toBe(true);
-    expect(wantsColour(false, {})).toBe(false);
-    expect(wantsColour(true, { NO_COLOR: '1' })).toBe(false);
-    expect(wantsColour(true, { NO_COLOR: '' })).toBe(true);
-    expect(wantsColour(true, { TERM: 'dumb' })).toBe(false);
-    expect(wantsColour(false, { FORCE_COLOR: '1' })).toBe(true);
-    expect(wantsColour(true, { FORCE_COLOR: '0' })).toBe(false);
+    // null: the environment leaves it to whether stderr is a TTY.
+    expect(colourFromEnv({})).toBe(null);
+    expect(colourFromEnv({ NO_COLOR: '1' })).toBe(false);
+    expect(colourFromEnv({ NO_COLOR: '' })).toBe(null);
+    expect(colourFromEnv({ TERM: 'dumb' })).toBe(false);
+    expect(colourFromEnv({ FORCE_COLOR: '1' })).toBe(true);
+    expect(colourFromEnv({ FORCE_COLOR: '0' })).toBe(false);
   });
 });
