@@ -75,12 +75,14 @@ export function happensBefore(a: Segment, b: Segment): boolean {
 }
 
 /**
- * b extends a's chain over the same base: it knows nothing a did not, beyond a's chain. Then every
- * segment concurrent with a is concurrent with b (anything b knows off that chain, a knew), so a
- * write in b can stand for one in a wherever the rules look for some write concurrent with an access.
+ * b extends a's chain over the same base and has learned nothing since it was stamped (a blocking
+ * receive grows a stamped segment's clock in place: threads/clocks.ts): it knows nothing a did not,
+ * beyond a's chain. Then every segment concurrent with a is concurrent with b (anything b knows off
+ * that chain, a knew), so a write in b can stand for one in a wherever the rules look for some write
+ * concurrent with an access.
  */
 export function succeeds(b: Segment, a: Segment): boolean {
-  return a !== b && a.chain >= 0 && b.chain === a.chain && b.base === a.base && b.epoch > a.epoch;
+  return a !== b && a.chain >= 0 && b.clock === b && b.chain === a.chain && b.base === a.base && b.epoch > a.epoch;
 }
 
 export function concurrent(a: Segment, b: Segment): boolean {

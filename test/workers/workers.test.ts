@@ -73,6 +73,7 @@ const CASES = [
   'atomics-sync.js',
   'esm.mjs',
   'race-in-parent.js',
+  'receive-after-stamp.js',
 ];
 
 describe.each(NODES)('worker_threads on %s', (node) => {
