@@ -61,8 +61,7 @@ function start(): Engine {
     config.strict = options.strict;
     config.historySize = options.history_size;
     config.fullStacks = options.stacks === 'full';
-    validateReportOptions(options);
-    configureReports(options);
+    configureReports(options, validateReportOptions(options));
     installExitHandler();
     installHooks();
     installThreads();

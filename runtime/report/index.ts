@@ -1,13 +1,14 @@
 // The reporter's API, called by the engine. The reporter itself (reporter.ts: formatting, colour,
 // positions, deduplication, suppressions, a dozen modules) loads on the first race, or at exit when
 // there is something to write: a run without races never loads it (7 ms of every start on Node 24).
-// Options that act at start (a log file, a suppressions file that may not parse) load it at once.
+// What must happen at start does: the options are checked on disk, suppressions parsed once.
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { OptionsError, type Options } from '../options.js';
 import { colourFromEnv } from './colour.js';
 import { clearWorkerReports, hasWorkerReports } from './threads.js';
+import type { Rule } from './suppressions.js';
 import type { ActivationInfo, RaceFinding, RaceOwner } from './types.js';
 
 export type { ActivationInfo, JsonRace, OwnedRace, RaceFinding, RaceOwner } from './types.js';
@@ -17,23 +18,25 @@ type Reporter = typeof import('./reporter.js');
 let reporter: Reporter | null = null;
 /** What the reporter is configured from, as it was at start, until the reporter loads: the program
  *  may change its directory or environment before the first race. */
-let configured: { options: Options; cwd: string; envColour: boolean | null } | null = null;
+let configured: { options: Options; cwd: string; envColour: boolean | null; rules: Rule[] } | null = null;
 let exitHandlerInstalled = false;
 
 function load(): Reporter {
   if (reporter === null) {
     reporter = require('./reporter.js') as Reporter;
-    if (configured !== null) reporter.configureReports(configured.options, configured.cwd, configured.envColour);
+    if (configured !== null) reporter.configureReports(configured.options, configured.cwd, configured.envColour, configured.rules);
   }
   return reporter;
 }
 
-/** Once per thread, at runtime start. Relative paths are taken from the directory at start. */
-export function configureReports(options: Options): void {
-  configured = { options, cwd: process.cwd(), envColour: colourFromEnv(process.env) };
+/** Once per thread, at runtime start. Relative paths are taken from the directory at start. `rules`:
+ *  the suppressions validateReportOptions returned; without them the file is read here, and one that
+ *  cannot be is reported and ignored. */
+export function configureReports(options: Options, rules = suppressionsOrNone(options)): void {
+  configured = { options, cwd: process.cwd(), envColour: colourFromEnv(process.env), rules };
   // A folder left by an earlier process that had the same pid must not add its races to ours.
   if (isMainThread) clearWorkerReports(process.pid);
-  if (reporter !== null || options.log_path !== '' || options.suppressions !== '') load().configureReports(options, configured.cwd, configured.envColour);
+  if (reporter !== null) reporter.configureReports(options, configured.cwd, configured.envColour, configured.rules);
 }
 
 /** Called synchronously inside the Map operation that completed the race (its stack is taken there). */
@@ -67,17 +70,29 @@ export function activationLabel(info: ActivationInfo): string {
 /**
  * Checks what can only be checked on disk, so that a mistake stops the run before the program
  * starts rather than at its end: the suppressions file exists and parses, the folders of json and
- * log_path exist. Throws an OptionsError whose message is the one line to print (engine.ts prints
- * it and exits 2).
+ * log_path exist. Returns the suppression rules. Throws an OptionsError whose message is the one
+ * line to print (engine.ts prints it and exits 2).
  */
-export function validateReportOptions(options: Options): void {
-  if (options.suppressions !== '') {
-    (require('./suppressions.js') as typeof import('./suppressions.js')).loadSuppressions(resolve(options.suppressions));
-  }
+export function validateReportOptions(options: Options): Rule[] {
   for (const key of ['json', 'log_path'] as const) {
     if (options[key] === '') continue;
     const dir = dirname(resolve(options[key]));
     if (!isDirectory(dir)) throw new OptionsError(`mapsan: MAPSAN_OPTIONS: ${key}: folder '${dir}' does not exist`);
+  }
+  return suppressions(options);
+}
+
+function suppressions(options: Options): Rule[] {
+  if (options.suppressions === '') return [];
+  return (require('./suppressions.js') as typeof import('./suppressions.js')).loadSuppressions(resolve(options.suppressions));
+}
+
+function suppressionsOrNone(options: Options): Rule[] {
+  try {
+    return suppressions(options);
+  } catch (e) {
+    (require('./sink.js') as typeof import('./sink.js')).stderrSink().write(`${(e as Error).message} (suppressions ignored)\n`);
+    return [];
   }
 }
 

@@ -13,7 +13,7 @@ import { Paths } from './paths.js';
 import { buildRecord, sitePosition, type RaceRecord } from './record.js';
 import { fileSink, stderrSink, type Sink } from './sink.js';
 import { captureStack, ownDirs } from './stack.js';
-import { isSuppressed, loadSuppressions, type Rule } from './suppressions.js';
+import { isSuppressed, type Rule } from './suppressions.js';
 import { collectWorkerReports, publishWorkerReport, type ThreadReport } from './threads.js';
 import type { ActivationInfo, RaceFinding, RaceOwner } from './types.js';
 
@@ -37,19 +37,12 @@ let reporting = false;
 let finished = false;
 
 /** Once per thread. Relative paths are taken from `cwd`, and `envColour` is what the environment
- *  said of colour (colour.ts), both as they were at runtime start. */
-export function configureReports(options: Options, cwd = process.cwd(), envColour = colourFromEnv(process.env)): void {
+ *  said of colour (colour.ts), both as they were at runtime start; `rules` are the suppressions,
+ *  parsed by report/index.ts when it checked the options. */
+export function configureReports(options: Options, cwd = process.cwd(), envColour = colourFromEnv(process.env), rules: Rule[] = []): void {
   if (disabled) return;
   try {
     const sink = options.log_path === '' ? stderrSink() : fileSink(resolve(cwd, options.log_path), process.pid);
-    let rules: Rule[] = [];
-    if (options.suppressions !== '') {
-      try {
-        rules = loadSuppressions(resolve(cwd, options.suppressions));
-      } catch (e) {
-        stderrSink().write(`${(e as Error).message} (suppressions ignored)\n`);
-      }
-    }
     state = {
       options,
       paths: new Paths(cwd, options.strip_path_prefix),
