@@ -17,8 +17,12 @@ async function worker(id, rounds) {
   }
 }
 
+// BATCHES > 1: one batch after another, each awaiting Promise.all of N fresh workers (a batch job, a
+// test suite): every batch starts from the join of all the workers before it.
 const N = Number(process.argv[2] || 2000);
 const ROUNDS = Number(process.argv[3] || 100);
-Promise.all(Array.from({ length: N }, (_, i) => worker(i, ROUNDS))).then(() => {
+const BATCHES = Number(process.argv[4] || 1);
+(async () => {
+  for (let b = 0; b < BATCHES; b++) await Promise.all(Array.from({ length: N }, (_, i) => worker(i, ROUNDS)));
   console.log('total', counters.get('total'));
-});
+})();

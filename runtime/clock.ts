@@ -4,10 +4,13 @@
 // Components are chains (EventRacer): a chain is opened only by a segment that touches a Map and
 // follows no chain's tail, so the width stays near the number of concurrently active activations.
 //
-// A clock is either flat (sorted chains with their epochs) or one component over a flat base: the
+// A clock is either flat (sorted chains with their epochs) or one component over a base: the
 // commonest new clock is "my cause, plus my own next epoch", and successive segments of one
 // activation extend one chain, so stamping a segment replaces the component instead of copying the
-// whole clock.
+// whole clock. A base is itself flat or based, a few levels deep at most: a segment that opens a
+// chain over a based clock keeps that clock as its base, so the many activations forked from one
+// segment share it (and compare in one step) instead of each holding a flat copy as wide as the
+// widest join before them.
 
 export class VectorClock {
   private flatChains: readonly number[] | null;
@@ -28,7 +31,8 @@ export class VectorClock {
    *  `chain`. Once only, before anything can hold it as a clock, so clocks stay immutable. */
   protected raise(clock: VectorClock, chain: number, epoch: number): void {
     const base = clock.base;
-    (this as { base: VectorClock | null }).base = base === null ? clock : clock.chain === chain ? base : new VectorClock(clock.chains, clock.epochs);
+    (this as { base: VectorClock | null }).base =
+      base === null ? clock : clock.chain === chain ? base : depthOf(clock) < MAX_DEPTH ? clock : new VectorClock(clock.chains, clock.epochs);
     (this as { chain: number }).chain = chain;
     (this as { epoch: number }).epoch = epoch;
   }
@@ -45,10 +49,22 @@ export class VectorClock {
   }
 
   private flatten(): void {
+    // The base first: flattening it may use the scratch component below.
+    const chains = this.base!.chains;
+    const epochs = this.base!.epochs;
     ownChain[0] = this.chain;
     ownEpoch[0] = this.epoch;
-    mergeInto((this.flatChains = []), (this.flatEpochs = []), this.base!.chains, this.base!.epochs, ownChain, ownEpoch, 1);
+    mergeInto((this.flatChains = []), (this.flatEpochs = []), chains, epochs, ownChain, ownEpoch, 1);
   }
+}
+
+/** How many bases lie below a clock: epochOf walks them all. */
+const MAX_DEPTH = 4;
+
+function depthOf(clock: VectorClock): number {
+  let depth = 0;
+  for (let c = clock.base; c !== null; c = c.base) depth++;
+  return depth;
 }
 
 // A clock's own component, as mergeInto takes it.
@@ -100,10 +116,14 @@ function flatEpochOf(chains: readonly number[], epochs: readonly number[], chain
 }
 
 export function epochOf(clock: VectorClock, chain: number): number {
-  const base = clock.base;
-  if (base === null) return flatEpochOf(clock.chains, clock.epochs, chain);
-  const below = flatEpochOf(base.chains, base.epochs, chain);
-  return chain === clock.chain && clock.epoch > below ? clock.epoch : below;
+  let own = 0;
+  let c = clock;
+  for (let base = c.base; base !== null; base = c.base) {
+    if (c.chain === chain && c.epoch > own) own = c.epoch;
+    c = base;
+  }
+  const below = flatEpochOf(c.chains, c.epochs, chain);
+  return own > below ? own : below;
 }
 
 /** b ≥ a: everything a knows, b knows. */
@@ -147,12 +167,18 @@ export function joinComponents(a: VectorClock, chains: readonly number[], epochs
 export function joinAll(clocks: readonly VectorClock[]): VectorClock {
   if (clocks.length <= 2) return clocks.length === 2 ? join(clocks[0], clocks[1]) : (clocks[0] ?? EMPTY_CLOCK);
   const max = new Map<number, number>();
+  const raise = (chain: number, epoch: number): void => {
+    const seen = max.get(chain);
+    if (seen === undefined || seen < epoch) max.set(chain, epoch);
+  };
+  // Each clock object once, down through its bases: the inputs usually share their bases (activations
+  // forked from one segment), and flattening each input would copy them all once per input.
+  const visited = new Set<VectorClock>();
   for (const clock of clocks) {
-    const chains = clock.chains;
-    const epochs = clock.epochs;
-    for (let i = 0; i < chains.length; i++) {
-      const seen = max.get(chains[i]);
-      if (seen === undefined || seen < epochs[i]) max.set(chains[i], epochs[i]);
+    for (let c: VectorClock | null = clock; c !== null && !visited.has(c); c = c.base) {
+      visited.add(c);
+      if (c.base !== null) raise(c.chain, c.epoch);
+      else for (let i = 0, chains = c.chains, epochs = c.epochs; i < chains.length; i++) raise(chains[i], epochs[i]);
     }
   }
   const chains = [...max.keys()].sort((a, b) => a - b);

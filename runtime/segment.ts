@@ -42,6 +42,12 @@ const CHAINS_PER_THREAD = 2 ** 24;
 const firstChain = threadId * CHAINS_PER_THREAD;
 const tails: number[] = [];
 
+// Where the last scan of a clock's components for a free tail stopped. Tails only move forward, so a
+// component that did not match, or was just extended, never matches again: the next segment forked
+// from the same clock (thousands of activations started by one segment) resumes the scan there.
+let scanned: VectorClock | null = null;
+let scanFrom = 0;
+
 /** Gives a segment its identity: it extends a chain whose tail it follows, or opens a new one. */
 export function stamp(seg: Segment): void {
   const clock = seg.clock;
@@ -54,16 +60,21 @@ export function stamp(seg: Segment): void {
     }
   }
   const chains = clock.chains;
-  for (let i = chains.length - 1; i >= 0; i--) {
+  for (let i = clock === scanned ? scanFrom : chains.length - 1; i >= 0; i--) {
     const local = chains[i] - firstChain;
     if (local >= 0 && local < tails.length && tails[local] === clock.epochs[i]) {
+      scanned = clock;
+      scanFrom = i - 1;
       extend(seg, local);
       return;
     }
   }
+  scanned = clock;
+  scanFrom = -1;
   tails.push(0);
   extend(seg, tails.length - 1);
 }
+
 
 function extend(seg: Segment, local: number): void {
   seg.stampAs(firstChain + local, ++tails[local]);
