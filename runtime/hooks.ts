@@ -202,6 +202,15 @@ function resourceInit(_id: number, type: string, _trigger: number, resource: obj
   ResourceTags.tag(resource, current.ctx, kind);
 }
 
+/**
+ * A resource made before the hooks were installed, tagged as if made now: a worker's parentPort and
+ * the ports in its workerData exist before any preload runs, and a port without tags would run its
+ * messages inside whatever segment came last instead of each in a root activation of its own.
+ */
+export function adoptResource(resource: object, type: string): void {
+  resourceInit(0, type, 0, resource);
+}
+
 // Where Node ignores `trackPromises: false` (Node 20) and its tracking could not be left out,
 // async_hooks also reports every promise reaction; ours (v8.promiseHooks, registered first) runs
 // just before it for the same promise, so a flag tells that event apart without the resource

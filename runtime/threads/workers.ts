@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
 import * as wt from 'node:worker_threads';
 import { internalError } from '../failsafe.js';
+import { adoptResource } from '../hooks.js';
 import { receive, receiveWire, sendWire, setExitRecord } from './clocks.js';
 import { adoptInOrder, findPorts, HELLO, HELLO_MESSAGE, isTracked, linksFor, nameReceipt, send, setEveryThreadRuns, tagOf, taint, trackParentPort } from './ports.js';
 import { ExitRecord, LINK_CHILD, newLink, SharedTable } from './shared.js';
@@ -239,6 +240,7 @@ function startInWorker(): void {
   const env = wt.getEnvironmentData(ENV_KEY) as unknown as EnvData | undefined;
   if (env !== undefined) wt.setEnvironmentData(ENV_KEY, undefined as unknown as wt.Serializable);
   let parentRuns = false;
+  const dataPorts = findPorts(wt.workerData);
   if (typeof env === 'object' && env !== null && env.v === 1 && env.link instanceof SharedArrayBuffer && env.table instanceof SharedArrayBuffer) {
     const exit = new ExitRecord(env.link);
     // The parent writes our thread id as soon as its constructor returns; data inherited from a
@@ -249,12 +251,14 @@ function startInWorker(): void {
       table = new SharedTable(env.table);
       setExitRecord(exit);
       receiveWire(env.clock); // new Worker → this worker's first segment
-      if (Array.isArray(env.ports)) adoptInOrder(findPorts(wt.workerData), env.ports);
+      if (Array.isArray(env.ports)) adoptInOrder(dataPorts, env.ports);
     }
   }
   parentUnknown = !parentRuns;
+  for (const p of dataPorts) adoptResource(p, 'MESSAGEPORT');
   const port = wt.parentPort;
   if (port === null) return;
+  adoptResource(port, 'MESSAGEPORT');
   trackParentPort(port, parentRuns);
   if (parentRuns) Reflect.apply(wt.MessagePort.prototype.postMessage, port, [HELLO_MESSAGE]);
 }

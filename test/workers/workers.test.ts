@@ -74,6 +74,8 @@ const CASES = [
   'esm.mjs',
   'race-in-parent.js',
   'receive-after-stamp.js',
+  'race-in-worker-handler.js',
+  'race-in-worker-data-port.js',
 ];
 
 describe.each(NODES)('worker_threads on %s', (node) => {
