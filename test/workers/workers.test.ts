@@ -105,6 +105,18 @@ describe.each(NODES)('worker_threads on %s', (node) => {
     expect(r.races![0].accesses.every((a) => a.activation.thread > 0)).toBe(true);
   });
 
+  it.each(['race-in-worker-handler.js', 'race-in-worker-data-port.js'])(
+    'runs the messages of ports a worker starts with (%s) in root activations of their own',
+    (name) => {
+      const r = underMapsan(node, join(FIXTURES, name));
+      expect(r.code).toBe(66);
+      expect(r.stderr).toMatch(/Concurrent write \(set\) at .*\n\s+in worker \d+ message handler\n/);
+      const reset = r.races!.flatMap((race) => race.accesses).filter((a) => a.activation.kind === 'message handler');
+      expect(reset.length).toBeGreaterThan(0);
+      expect(reset.every((a) => a.activation.thread > 0)).toBe(true);
+    },
+  );
+
   it("names a Worker's message handler in its parent", () => {
     const r = underMapsan(node, join(FIXTURES, 'race-in-parent.js'));
     expect(r.code).toBe(66);
