@@ -75,7 +75,6 @@ export function stamp(seg: Segment): void {
   extend(seg, tails.length - 1);
 }
 
-
 function extend(seg: Segment, local: number): void {
   seg.stampAs(firstChain + local, ++tails[local]);
 }

@@ -17,7 +17,8 @@ interface EnvData {
   link: SharedArrayBuffer;
   table: SharedArrayBuffer;
   clock: string;
-  /** Links of the tracked ports in workerData, in findPorts order (null: untracked). */
+  /** Links of the ports in workerData, in findPorts order (null: untracked); absent when it holds
+   *  none. */
   ports?: ([SharedArrayBuffer, number] | null)[];
 }
 
@@ -154,7 +155,7 @@ function beforeWorker(args: unknown[]): Pending | null {
     const t = sharedTable();
     const data: EnvData = { v: 1, link: newLink(), table: t.sab, clock: sendWire() };
     const transfer = options?.transferList;
-    if (Array.isArray(transfer) && transfer.some(isTracked)) {
+    if (Array.isArray(transfer) && transfer.some((p) => p instanceof wt.MessagePort)) {
       if (runs) data.ports = linksFor(findPorts(options!.workerData));
       else for (const p of transfer) if (isTracked(p)) taint(p);
     }
@@ -240,7 +241,7 @@ function startInWorker(): void {
   const env = wt.getEnvironmentData(ENV_KEY) as unknown as EnvData | undefined;
   if (env !== undefined) wt.setEnvironmentData(ENV_KEY, undefined as unknown as wt.Serializable);
   let parentRuns = false;
-  const dataPorts = findPorts(wt.workerData);
+  let dataPorts: wt.MessagePort[] | null = null;
   if (typeof env === 'object' && env !== null && env.v === 1 && env.link instanceof SharedArrayBuffer && env.table instanceof SharedArrayBuffer) {
     const exit = new ExitRecord(env.link);
     // The parent writes our thread id as soon as its constructor returns; data inherited from a
@@ -251,11 +252,13 @@ function startInWorker(): void {
       table = new SharedTable(env.table);
       setExitRecord(exit);
       receiveWire(env.clock); // new Worker → this worker's first segment
+      dataPorts = Array.isArray(env.ports) ? findPorts(wt.workerData) : [];
       if (Array.isArray(env.ports)) adoptInOrder(dataPorts, env.ports);
     }
   }
   parentUnknown = !parentRuns;
-  for (const p of dataPorts) adoptResource(p, 'MESSAGEPORT');
+  // A parent without mapsan does not say whether workerData holds ports: it is searched.
+  for (const p of dataPorts ?? findPorts(wt.workerData)) adoptResource(p, 'MESSAGEPORT');
   const port = wt.parentPort;
   if (port === null) return;
   adoptResource(port, 'MESSAGEPORT');
