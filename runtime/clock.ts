@@ -167,7 +167,7 @@ export function joinComponents(a: VectorClock, chains: readonly number[], epochs
 export function joinAll(clocks: readonly VectorClock[]): VectorClock {
   if (clocks.length <= 2) return clocks.length === 2 ? join(clocks[0], clocks[1]) : (clocks[0] ?? EMPTY_CLOCK);
   const max = new Map<number, number>();
-  const raise = (chain: number, epoch: number): void => {
+  const keepMax = (chain: number, epoch: number): void => {
     const seen = max.get(chain);
     if (seen === undefined || seen < epoch) max.set(chain, epoch);
   };
@@ -177,8 +177,8 @@ export function joinAll(clocks: readonly VectorClock[]): VectorClock {
   for (const clock of clocks) {
     for (let c: VectorClock | null = clock; c !== null && !visited.has(c); c = c.base) {
       visited.add(c);
-      if (c.base !== null) raise(c.chain, c.epoch);
-      else for (let i = 0, chains = c.chains, epochs = c.epochs; i < chains.length; i++) raise(chains[i], epochs[i]);
+      if (c.base !== null) keepMax(c.chain, c.epoch);
+      else for (let i = 0, chains = c.chains, epochs = c.epochs; i < chains.length; i++) keepMax(chains[i], epochs[i]);
     }
   }
   const chains = [...max.keys()].sort((a, b) => a - b);

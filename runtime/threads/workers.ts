@@ -252,8 +252,8 @@ function startInWorker(): void {
       table = new SharedTable(env.table);
       setExitRecord(exit);
       receiveWire(env.clock); // new Worker → this worker's first segment
-      dataPorts = Array.isArray(env.ports) ? findPorts(wt.workerData) : [];
-      if (Array.isArray(env.ports)) adoptInOrder(dataPorts, env.ports);
+      if (Array.isArray(env.ports)) adoptInOrder((dataPorts = findPorts(wt.workerData)), env.ports);
+      else dataPorts = [];
     }
   }
   parentUnknown = !parentRuns;
