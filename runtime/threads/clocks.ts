@@ -1,6 +1,6 @@
 // The two ends of every cross-thread edge: the clock a sender hands over, and the join on receipt.
 import { threadId } from 'node:worker_threads';
-import { EMPTY_CLOCK, join, joinComponents, VectorClock } from '../clock.js';
+import { join, joinComponents, VectorClock } from '../clock.js';
 import { current } from '../context.js';
 import { currentSegment } from '../rules.js';
 import type { Segment } from '../segment.js';
@@ -75,15 +75,14 @@ const inEpochs: number[] = [];
 let inWire = '';
 
 // --- receipt ------------------------------------------------------------------------------------------
-// Everything this thread has received from other threads, kept only in a worker: it is the worker's
-// exit clock. Its own chains need not travel (only this thread's segments are ever compared with
-// them, and it has ended), so "the worker's last segment → exit" is exactly what it received.
-let received: VectorClock = EMPTY_CLOCK;
+// In a worker whose parent runs mapsan, everything this thread receives from other threads is raised
+// into its link: it is the worker's exit clock. Its own chains need not travel (only this thread's
+// segments are ever compared with them, and it has ended), so "the worker's last segment → exit" is
+// exactly what it received.
 let exitRecord: ExitRecord | null = null;
 
 export function setExitRecord(record: ExitRecord): void {
   exitRecord = record;
-  if (received.chains.length > 0) record.write(received, ownLo, ownHi);
 }
 
 /**
@@ -122,15 +121,7 @@ function receiveBuffered(n: number): void {
   if (n === 0) return;
   const seg = current.ctx.seg;
   seg.clock = joinComponents(seg.clock, inChains, inEpochs, n);
-  if (exitRecord !== null) {
-    const all = joinComponents(received, inChains, inEpochs, n);
-    if (all !== received) {
-      received = all;
-      exitRecord.write(all, ownLo, ownHi);
-    }
-  } else if (threadId !== 0) {
-    received = joinComponents(received, inChains, inEpochs, n);
-  }
+  if (exitRecord !== null) exitRecord.raise(inChains, inEpochs, n, ownLo, ownHi);
 }
 
 /** Joins a segment of this thread (the previous receipt on a port) into the running segment. */

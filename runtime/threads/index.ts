@@ -44,9 +44,9 @@
 // from another thread to a thread without mapsan; ports moved by paths mapsan does not see.
 //
 // Cost (bench/workers.mjs, 10,000 messages of 1 KB between two workers, Node 20, noisy 2-core VM):
-// mapsan ~1.4-1.6x plain in ping-pong, of which the engine without this module is ~1.25x; about
-// 2.0x for a stream (engine alone ~1.8x, its per-message hooks). Almost all of it is spent while V8
-// still runs the code cold (the first ~8,000 messages); later, per message, within ~10% of plain.
+// mapsan ~1.6-1.9x plain in ping-pong. Almost all of it is V8 running this module's paths cold and
+// compiling them, in each worker (the first ~6,000 messages); later, per message, as fast as plain.
+// Of the one-CPU window, joining received clocks is the largest part (README, Speed).
 //
 // Reports: a worker reports like the main thread (text on its own, through report/ which writes each
 // worker's findings to a per-process folder); the main thread merges them into the summary, the

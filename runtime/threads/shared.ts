@@ -6,22 +6,21 @@
 // - A worker's *link* (one SharedArrayBuffer per `new Worker`, made by the parent): the child's
 //   thread id, written by the parent once the constructor returns (the child checks it, so that a
 //   grandchild never mistakes environment data it inherited for its own), and the child's exit
-//   clock, double-buffered: the worker writes the inactive half and then flips `active`, so a
-//   worker stopped in the middle of a write leaves the previous clock intact.
+//   clock, raised in place at every receipt: an epoch grows by one store, a new chain's pair is
+//   written before the length counts it, so a worker stopped anywhere leaves a valid clock.
 // - The process's *shared table* (one per process, made by the main thread, handed to every
 //   worker with its link): the number of live workers not known to run mapsan (while it is not 0,
 //   a message that may reach any thread travels plain), and the Atomics mailboxes.
 import { VectorClock } from '../clock.js';
 
-/** Components kept in a worker's exit clock; beyond, the highest chain ids are dropped. */
+/** Components kept in a worker's exit clock; beyond, chains first heard of later are dropped. */
 export const EXIT_CAP = 1024;
-const LINK_HEADER_BYTES = 16; // Int32: [0] child thread id, [1] active half, [2] length of half 0, [3] of half 1
+const LINK_HEADER_BYTES = 8; // Int32: [0] child thread id, [1] number of pairs
 export const LINK_CHILD = 0;
-const LINK_ACTIVE = 1;
-const LINK_LEN = 2;
+const LINK_LEN = 1;
 
 export function newLink(): SharedArrayBuffer {
-  return new SharedArrayBuffer(LINK_HEADER_BYTES + 2 * EXIT_CAP * 2 * 8);
+  return new SharedArrayBuffer(LINK_HEADER_BYTES + EXIT_CAP * 2 * 8);
 }
 
 /** Writes up to `cap` components of `clock` at `at`, skipping chains in [skipLo, skipHi). */
@@ -52,23 +51,46 @@ function readPairs(f64: Float64Array, at: number, n: number): VectorClock {
 export class ExitRecord {
   readonly i32: Int32Array;
   private readonly f64: Float64Array;
-  private active = 0;
+  /** Worker side: where each chain's pair is. */
+  private readonly at = new Map<number, number>();
   constructor(readonly sab: SharedArrayBuffer) {
     this.i32 = new Int32Array(sab, 0, LINK_HEADER_BYTES / 4);
     this.f64 = new Float64Array(sab, LINK_HEADER_BYTES);
   }
-  /** Worker side, its only writer. The thread's own chains are left out: nobody else compares with them. */
-  write(clock: VectorClock, skipLo: number, skipHi: number): void {
-    const half = 1 - this.active;
-    const n = writePairs(this.f64, half * EXIT_CAP * 2, EXIT_CAP, clock, skipLo, skipHi);
-    Atomics.store(this.i32, LINK_LEN + half, n);
-    Atomics.store(this.i32, LINK_ACTIVE, half);
-    this.active = half;
+  /**
+   * Worker side, its only writer: raises the record to the first `n` components given, in place (a
+   * receipt changes one or two epochs; a join and a rewrite of the whole clock cost more than the
+   * message). The thread's own chains are left out: nobody else compares with them.
+   */
+  raise(chains: readonly number[], epochs: readonly number[], n: number, skipLo: number, skipHi: number): void {
+    const f64 = this.f64;
+    for (let i = 0; i < n; i++) {
+      const c = chains[i];
+      if (c >= skipLo && c < skipHi) continue;
+      const at = this.at.get(c);
+      if (at !== undefined) {
+        if (f64[at + 1] < epochs[i]) f64[at + 1] = epochs[i];
+        continue;
+      }
+      const len = this.i32[LINK_LEN];
+      if (len === EXIT_CAP) continue;
+      f64[2 * len] = c;
+      f64[2 * len + 1] = epochs[i];
+      this.at.set(c, 2 * len);
+      Atomics.store(this.i32, LINK_LEN, len + 1);
+    }
   }
-  /** Parent side, at the Worker's 'exit' event (the thread has stopped). */
+  /** Parent side, at the Worker's 'exit' event (the thread has stopped). Pairs are in the order the
+   *  worker first heard of their chains; a clock's are sorted. */
   read(): VectorClock {
-    const half = Atomics.load(this.i32, LINK_ACTIVE);
-    return readPairs(this.f64, half * EXIT_CAP * 2, Atomics.load(this.i32, LINK_LEN + half));
+    const n = Atomics.load(this.i32, LINK_LEN);
+    const order: number[] = [];
+    for (let i = 0; i < n; i++) order.push(i);
+    order.sort((a, b) => this.f64[2 * a] - this.f64[2 * b]);
+    return new VectorClock(
+      order.map((i) => this.f64[2 * i]),
+      order.map((i) => this.f64[2 * i + 1]),
+    );
   }
 }
 
