@@ -23,17 +23,14 @@ export function newLink(): SharedArrayBuffer {
   return new SharedArrayBuffer(LINK_HEADER_BYTES + EXIT_CAP * 2 * 8);
 }
 
-/** Writes up to `cap` components of `clock` at `at`, skipping chains in [skipLo, skipHi). */
-function writePairs(f64: Float64Array, at: number, cap: number, clock: VectorClock, skipLo: number, skipHi: number): number {
+/** Writes up to `cap` components of `clock` at `at`; returns how many. */
+function writePairs(f64: Float64Array, at: number, cap: number, clock: VectorClock): number {
   const chains = clock.chains;
   const epochs = clock.epochs;
-  let n = 0;
-  for (let i = 0; i < chains.length && n < cap; i++) {
-    const c = chains[i];
-    if (c >= skipLo && c < skipHi) continue;
-    f64[at + 2 * n] = c;
-    f64[at + 2 * n + 1] = epochs[i];
-    n++;
+  const n = Math.min(chains.length, cap);
+  for (let i = 0; i < n; i++) {
+    f64[at + 2 * i] = chains[i];
+    f64[at + 2 * i + 1] = epochs[i];
   }
   return n;
 }
@@ -127,7 +124,7 @@ export class SharedTable {
       const at = slot * SLOT_CAP * 2;
       const old = readPairs(this.f64, at, this.i32[2 + 2 * slot + 1]);
       const merged = join(old, clock);
-      if (merged !== old) this.i32[2 + 2 * slot + 1] = writePairs(this.f64, at, SLOT_CAP, merged, 0, 0);
+      if (merged !== old) this.i32[2 + 2 * slot + 1] = writePairs(this.f64, at, SLOT_CAP, merged);
     } finally {
       Atomics.store(this.i32, 2 + 2 * slot, 0);
     }
