@@ -67,11 +67,11 @@ function get(s: string, at: number): number {
   return s.charCodeAt(at) + s.charCodeAt(at + 1) * 0x10000 + s.charCodeAt(at + 2) * 0x100000000;
 }
 
-// The components of the clock being received, in buffers every receipt reuses: a receipt allocates
-// only when it learns something (one new clock for the segment, one for `received`).
+// The components of a wire clock being received, decoded into buffers every receipt reuses: a
+// receipt allocates only when it learns something (one new clock for the segment).
 const inChains: number[] = [];
 const inEpochs: number[] = [];
-/** The wire clock the buffers hold ('' when they hold another clock). */
+/** The wire clock the buffers hold. */
 let inWire = '';
 
 // --- receipt ------------------------------------------------------------------------------------------
@@ -93,14 +93,7 @@ export function setExitRecord(record: ExitRecord): void {
  * the segment stays atomic (splitting would report read-modify-writes around it).
  */
 export function receive(clock: VectorClock): void {
-  const chains = clock.chains;
-  const epochs = clock.epochs;
-  for (let i = 0; i < chains.length; i++) {
-    inChains[i] = chains[i];
-    inEpochs[i] = epochs[i];
-  }
-  inWire = '';
-  receiveBuffered(chains.length);
+  receiveComponents(clock.chains, clock.epochs, clock.chains.length);
 }
 
 /** `receive` of a clock in wire form; anything else (not a clock mapsan sent) is ignored. */
@@ -114,14 +107,15 @@ export function receiveWire(wire: unknown): void {
     }
     inWire = wire;
   }
-  receiveBuffered(n);
+  receiveComponents(inChains, inEpochs, n);
 }
 
-function receiveBuffered(n: number): void {
+/** `receive` of a clock given as the first `n` entries of sorted component arrays. */
+function receiveComponents(chains: readonly number[], epochs: readonly number[], n: number): void {
   if (n === 0) return;
   const seg = current.ctx.seg;
-  seg.clock = joinComponents(seg.clock, inChains, inEpochs, n);
-  if (exitRecord !== null) exitRecord.raise(inChains, inEpochs, n, ownLo, ownHi);
+  seg.clock = joinComponents(seg.clock, chains, epochs, n);
+  if (exitRecord !== null) exitRecord.raise(chains, epochs, n, ownLo, ownHi);
 }
 
 /** Joins a segment of this thread (the previous receipt on a port) into the running segment. */
