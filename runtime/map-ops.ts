@@ -33,8 +33,15 @@ class Shadowed extends Stamp {
 // Should V8 ever refuse private fields on non-extensible objects, frozen Maps fall back to this.
 const frozenShadows = new WeakMap<object, MapShadow>();
 
+// The hot path is kept small in bytecode: V8 inlines callees into the program's function only up
+// to a cumulative bytecode budget, and what does not fit is a call per Map operation. Rare branches
+// (a first access, a frozen Map, a receiver that is not a Map) live in functions of their own.
 function shadowOf(map: AnyMap): MapShadow {
-  const found = Shadowed.of(map) ?? frozenShadows.get(map);
+  return Shadowed.of(map) ?? unshadowedOf(map);
+}
+
+function unshadowedOf(map: AnyMap): MapShadow {
+  const found = frozenShadows.get(map);
   if (found !== undefined) return found;
   const shadow = new MapShadow();
   try {
@@ -116,8 +123,7 @@ export function createMapOps(realm: RealmOriginals) {
   }
 
   function set(r: unknown, m: unknown, s: number, k: unknown, v: unknown): unknown {
-    if (m !== MAP.set || !config.enabled) return callThrough(r, m, s, [k, v]);
-    const before = sizeOrMinusOne(r);
+    const before = m === MAP.set && config.enabled ? sizeOrMinusOne(r) : -1;
     if (before < 0) return callThrough(r, m, s, [k, v]);
     const out = mapSet(r, k, v);
     recordWrite(r as AnyMap, k, 'set', s, mapSize(r) !== before);

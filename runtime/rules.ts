@@ -100,19 +100,30 @@ function firstRead(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site:
 }
 
 export function write(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site: number): void {
+  // Small enough to be inlined, like read: this activation already wrote the key in this segment,
+  // so every check was made then. A removal after a set is checked again: only removals break a
+  // check-then-use.
+  const ctx = current.ctx;
   const last = sk.lastState;
-  const segNow = current.ctx.seg;
-  // A removal after a set in one segment is checked again: only removals break a check-then-use.
-  const removal = isRemoval(op);
-  const checked = sk.lastWriteSeg === segNow && (!removal || sk.lastRemovalSeg === segNow);
-  const act = current.ctx.tok.act;
-  if (checked && last !== null && last.seg === segNow && last.act === act && !config.fullStacks) {
-    // This activation already wrote the key in this segment: every check was made then.
+  if (
+    last !== null &&
+    last.seg === ctx.seg &&
+    last.act === ctx.tok.act &&
+    sk.lastWriteSeg === ctx.seg &&
+    (sk.lastRemovalSeg === ctx.seg || !isRemoval(op)) &&
+    !config.fullStacks
+  ) {
     last.lastSite = site;
     last.lastOp = op;
     last.lastHasTrue = false;
-    return;
-  }
+  } else firstWrite(ms, sk, key, op, site);
+}
+
+function firstWrite(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site: number): void {
+  const segNow = current.ctx.seg;
+  const removal = isRemoval(op);
+  const checked = sk.lastWriteSeg === segNow && (!removal || sk.lastRemovalSeg === segNow);
+  const act = current.ctx.tok.act;
   const seg = currentSegment();
   const stack = stackNow();
   if (!checked) {

@@ -156,14 +156,18 @@ export class MapShadow {
 
   keyShadow(key: unknown, map: Map<unknown, unknown>): ShadowKey {
     if (key !== null && (typeof key === 'object' || typeof key === 'function')) return this.objectKeyShadow(key);
-    const keys = (this.keys ??= new Map());
-    let sk = keys.get(key);
-    if (sk === undefined) {
-      if (keys.size >= this.pruneAt) this.prune(keys, map);
-      keys.set(key, (sk = new ShadowKey()));
-    }
+    const sk = this.keys?.get(key) ?? this.newKeyShadow(key, map);
     this.lastKey = key;
     this.lastKeyShadow = sk;
+    return sk;
+  }
+
+  /** Kept out of keyShadow, which is inlined into every Map operation (map-ops.ts). */
+  private newKeyShadow(key: unknown, map: Map<unknown, unknown>): ShadowKey {
+    const keys = (this.keys ??= new Map());
+    if (keys.size >= this.pruneAt) this.prune(keys, map);
+    const sk = new ShadowKey();
+    keys.set(key, sk);
     return sk;
   }
 
