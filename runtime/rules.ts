@@ -101,35 +101,31 @@ function firstRead(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site:
 
 export function write(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site: number): void {
   // Small enough to be inlined, like read: this activation already wrote the key in this segment,
-  // so every check was made then. A removal after a set is checked again: only removals break a
-  // check-then-use.
+  // so every check was made then.
   const ctx = current.ctx;
   const last = sk.lastState;
-  if (
-    last !== null &&
-    last.seg === ctx.seg &&
-    last.act === ctx.tok.act &&
-    sk.lastWriteSeg === ctx.seg &&
-    (sk.lastRemovalSeg === ctx.seg || !isRemoval(op)) &&
-    !config.fullStacks
-  ) {
+  if (last !== null && last.seg === ctx.seg && last.act === ctx.tok.act && writeChecked(sk, ctx.seg, op) && !config.fullStacks) {
     last.lastSite = site;
     last.lastOp = op;
     last.lastHasTrue = false;
   } else firstWrite(ms, sk, key, op, site);
 }
 
+/** A write like this one was checked in this segment already. A removal after a set is checked
+ *  again: only removals break a check-then-use. */
+function writeChecked(sk: ShadowKey, seg: Segment, op: string): boolean {
+  return sk.lastWriteSeg === seg && (sk.lastRemovalSeg === seg || !isRemoval(op));
+}
+
 function firstWrite(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site: number): void {
-  const segNow = current.ctx.seg;
-  const removal = isRemoval(op);
-  const checked = sk.lastWriteSeg === segNow && (!removal || sk.lastRemovalSeg === segNow);
+  const checked = writeChecked(sk, current.ctx.seg, op);
   const act = current.ctx.tok.act;
   const seg = currentSegment();
   const stack = stackNow();
   if (!checked) {
     const prevWrite = sk.lastWriteSeg;
     sk.lastWriteSeg = seg;
-    if (removal) sk.lastRemovalSeg = seg;
+    if (isRemoval(op)) sk.lastRemovalSeg = seg;
     if (sk.lostUpdatePairs !== null || sk.staleReadPairs !== null || config.strict) {
       now.set(seg, site, act, op, stack);
       breaksPairs(ms, sk, key);
