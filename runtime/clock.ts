@@ -48,13 +48,24 @@ export class VectorClock {
     return this.flatEpochs!;
   }
 
+  /** A clock with no base is flat from its construction: its arrays, without the getters' flatten. */
+  static flatChainsOf(clock: VectorClock): readonly number[] {
+    return clock.flatChains!;
+  }
+
+  static flatEpochsOf(clock: VectorClock): readonly number[] {
+    return clock.flatEpochs!;
+  }
+
+  // One loop down the bases, not a recursion through the getters: TurboFan inlines a getter at each
+  // of its sites together with the flatten it may call, and a flatten that called the getters again
+  // was inlined into itself, several levels deep at every site (measured in a worker: covers held six
+  // copies), which made compiling the hot functions cost most of a short run.
   private flatten(): void {
-    // The base first: flattening it may use the scratch component below.
-    const chains = this.base!.chains;
-    const epochs = this.base!.epochs;
-    ownChain[0] = this.chain;
-    ownEpoch[0] = this.epoch;
-    mergeInto((this.flatChains = []), (this.flatEpochs = []), chains, epochs, ownChain, ownEpoch, 1);
+    let n = 0;
+    let c: VectorClock = this;
+    for (; c.flatChains === null; c = c.base!) n = addPending(n, c.chain, c.epoch);
+    mergeInto((this.flatChains = []), (this.flatEpochs = []), c.flatChains, c.flatEpochs!, pendingChains, pendingEpochs, n);
   }
 }
 
@@ -67,9 +78,28 @@ function depthOf(clock: VectorClock): number {
   return depth;
 }
 
-// A clock's own component, as mergeInto takes it.
-const ownChain = [0];
-const ownEpoch = [0];
+// The components of the clocks above a flat one, sorted by chain, as mergeInto takes them.
+const pendingChains: number[] = [];
+const pendingEpochs: number[] = [];
+
+/** Adds a component to the first `n` pending ones (a chain met twice keeps its larger epoch);
+ *  returns their new number. */
+function addPending(n: number, chain: number, epoch: number): number {
+  let at = n;
+  for (let i = 0; i < n; i++) {
+    if (pendingChains[i] !== chain) continue;
+    if (pendingEpochs[i] < epoch) pendingEpochs[i] = epoch;
+    return n;
+  }
+  while (at > 0 && pendingChains[at - 1] > chain) {
+    pendingChains[at] = pendingChains[at - 1];
+    pendingEpochs[at] = pendingEpochs[at - 1];
+    at--;
+  }
+  pendingChains[at] = chain;
+  pendingEpochs[at] = epoch;
+  return n + 1;
+}
 
 /** Appends to (chains, epochs) the componentwise maximum of two sorted component lists, the
  *  second given by its first `bn` entries (it may be a scratch buffer). */
@@ -122,7 +152,7 @@ export function epochOf(clock: VectorClock, chain: number): number {
     if (c.chain === chain && c.epoch > own) own = c.epoch;
     c = base;
   }
-  const below = flatEpochOf(c.chains, c.epochs, chain);
+  const below = flatEpochOf(VectorClock.flatChainsOf(c), VectorClock.flatEpochsOf(c), chain);
   return own > below ? own : below;
 }
 
@@ -133,8 +163,11 @@ export function covers(b: VectorClock, a: VectorClock): boolean {
   // Clocks only grow along a causal line, so the common cases need one component compared.
   if (base !== null && (base === b || base === b.base || base === EMPTY_CLOCK)) return epochOf(b, a.chain) >= a.epoch;
   if (b.base === a) return true;
-  const ac = a.chains;
-  const ae = a.epochs;
+  // Down a's bases rather than flattening it: a flat copy is made only when a join needs one.
+  let c = a;
+  for (; c.base !== null; c = c.base) if (epochOf(b, c.chain) < c.epoch) return false;
+  const ac = VectorClock.flatChainsOf(c);
+  const ae = VectorClock.flatEpochsOf(c);
   for (let i = 0; i < ac.length; i++) if (epochOf(b, ac[i]) < ae[i]) return false;
   return true;
 }
@@ -156,6 +189,9 @@ export function joinComponents(a: VectorClock, chains: readonly number[], epochs
   let covered = true;
   for (let i = 0; i < n && covered; i++) covered = epochOf(a, chains[i]) >= epochs[i];
   if (covered) return a;
+  // A message answering one from this thread knows all the receiver did: its clock is the join.
+  const b = new VectorClock(chains.slice(0, n), epochs.slice(0, n));
+  if (covers(b, a)) return b;
   const outChains: number[] = [];
   const outEpochs: number[] = [];
   mergeInto(outChains, outEpochs, a.chains, a.epochs, chains, epochs, n);

@@ -98,6 +98,8 @@ export class ShadowKey {
   staleReadPairs: Ring<Pair> | null = null;
   readonly states: ActivationState[] = [];
   private nextState = 0;
+  /** The largest activation id among the states ever kept. */
+  private newestAct = 0;
   lastState: ActivationState | null = null;
   lastWriteSeg: Segment | null = null;
   lastRemovalSeg: Segment | null = null;
@@ -107,9 +109,13 @@ export class ShadowKey {
     const last = this.lastState;
     if (last !== null && last.act === act) return last;
     const states = this.states;
-    for (let i = 0; i < states.length; i++) {
-      if (states[i].act === act) return (this.lastState = states[i]);
-    }
+    // Activation ids only grow: one newer than every state's is in none (each message, timer or
+    // request a root activation of its own).
+    if (act.id <= this.newestAct) {
+      for (let i = 0; i < states.length; i++) {
+        if (states[i].act === act) return (this.lastState = states[i]);
+      }
+    } else this.newestAct = act.id;
     let st: ActivationState;
     if (states.length < config.historySize) states.push((st = new ActivationState()));
     else {

@@ -121,5 +121,6 @@ function receiveComponents(chains: readonly number[], epochs: readonly number[],
 /** Joins a segment of this thread (the previous receipt on a port) into the running segment. */
 export function follow(prev: Segment): void {
   const seg = current.ctx.seg;
-  if (prev !== seg) seg.clock = join(seg.clock, prev.clock);
+  // The previous receipt usually knows all the port's callback started from: tried first.
+  if (prev !== seg) seg.clock = join(prev.clock, seg.clock);
 }

@@ -1,7 +1,7 @@
 // Vector clocks (runtime/clock.ts) against a plain map of chain → epoch: whatever shape a clock takes
-// (flat, one component over a base, bases over bases), it answers as the map does. And the shapes
-// that keep big joins cheap: activations forked from one segment share it as their base, and their
-// segments take over the chains the join left free.
+// (flat, one component over a base, bases over bases), it answers as the map does, also when joined
+// with a clock in wire buffers. And the shapes that keep big joins cheap: activations forked from one
+// segment share it as their base, and their segments take over the chains the join left free.
 import { existsSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import fc from 'fast-check';
@@ -16,6 +16,7 @@ type ClockModule = {
   covers(b: Clock, a: Clock): boolean;
   join(a: Clock, b: Clock): Clock;
   joinAll(clocks: Clock[]): Clock;
+  joinComponents(a: Clock, chains: readonly number[], epochs: readonly number[], n: number): Clock;
 };
 type SegmentModule = {
   Segment: new (clock: Clock, tok: object) => Clock & { clock: Clock; stampAs(chain: number, epoch: number): void };
@@ -82,7 +83,8 @@ describe('vector clocks', () => {
           }
           pool.push(made);
         }
-        for (const [clock, ref] of pool) {
+        // Newest first: flattening a clock over bases that are not flat yet merges every level at once.
+        for (const [clock, ref] of [...pool].reverse()) {
           expect(depthOf(clock)).toBeLessThanOrEqual(4);
           for (const chain of [...CHAINS, 99]) expect(C.epochOf(clock, chain)).toBe(ref.get(chain) ?? 0);
           const chains = [...ref.keys()].filter((c) => ref.get(c)! > 0).sort((a, b) => a - b);
@@ -90,6 +92,16 @@ describe('vector clocks', () => {
           expect([...clock.epochs]).toEqual(chains.map((c) => ref.get(c)));
         }
         for (const [b, rb] of pool) for (const [a, ra] of pool) expect(C.covers(b, a)).toBe(refCovers(rb, ra));
+        // A clock received in reused buffers: only the first n entries count.
+        for (const [b, rb] of pool) {
+          for (const [a, ra] of pool) {
+            const got = C.joinComponents(a, [...b.chains, ...CHAINS], [...b.epochs, ...CHAINS.map(() => 50)], b.chains.length);
+            const ref = refJoin(ra, rb);
+            const chains = [...ref.keys()].filter((c) => ref.get(c)! > 0).sort((x, y) => x - y);
+            expect([...got.chains]).toEqual(chains);
+            expect([...got.epochs]).toEqual(chains.map((c) => ref.get(c)));
+          }
+        }
       }),
       { numRuns: 300 },
     );
