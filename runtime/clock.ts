@@ -181,21 +181,11 @@ export function join(a: VectorClock, b: VectorClock): VectorClock {
   return new VectorClock(chains, epochs);
 }
 
-/**
- * `join(a, b)` for a clock b given as its first `n` components in sorted arrays (a clock decoded
- * from a message into reused buffers): a itself when it knows all of them, else one new clock.
- */
-export function joinComponents(a: VectorClock, chains: readonly number[], epochs: readonly number[], n: number): VectorClock {
-  let covered = true;
-  for (let i = 0; i < n && covered; i++) covered = epochOf(a, chains[i]) >= epochs[i];
-  if (covered) return a;
-  // A message answering one from this thread knows all the receiver did: its clock is the join.
-  const b = new VectorClock(chains.slice(0, n), epochs.slice(0, n));
-  if (covers(b, a)) return b;
-  const outChains: number[] = [];
-  const outEpochs: number[] = [];
-  mergeInto(outChains, outEpochs, a.chains, a.epochs, chains, epochs, n);
-  return new VectorClock(outChains, outEpochs);
+/** Whether `a` knows the first `n` components of sorted arrays (a clock decoded from a message into
+ *  reused buffers). */
+export function knowsComponents(a: VectorClock, chains: readonly number[], epochs: readonly number[], n: number): boolean {
+  for (let i = 0; i < n; i++) if (epochOf(a, chains[i]) < epochs[i]) return false;
+  return true;
 }
 
 /** The join of many clocks (Promise.all over thousands of inputs) in one merge: pairwise joins

@@ -1,6 +1,6 @@
 // The two ends of every cross-thread edge: the clock a sender hands over, and the join on receipt.
 import { threadId } from 'node:worker_threads';
-import { join, joinComponents, VectorClock } from '../clock.js';
+import { join, knowsComponents, VectorClock } from '../clock.js';
 import { current } from '../context.js';
 import { currentSegment } from '../rules.js';
 import type { Segment } from '../segment.js';
@@ -39,28 +39,22 @@ export function sendWire(): string {
   return lastWire;
 }
 
-const units: number[] = [];
-
 function encode(clock: VectorClock): string {
+  if (clock.base !== null && clock.base === wiredClock) {
+    const i = wiredClock.chains.indexOf(clock.chain);
+    // The segment's own epoch is past any of its chain a message could carry (segment.ts).
+    if (i >= 0) return itsWire.slice(0, 6 * i + 3) + unitsOf(clock.epoch) + itsWire.slice(6 * i + 6);
+  }
   const chains = clock.chains;
   const epochs = clock.epochs;
-  const n = chains.length;
-  units.length = 6 * n;
-  for (let i = 0; i < n; i++) {
-    put(6 * i, chains[i]);
-    put(6 * i + 3, epochs[i]);
-  }
-  // Chunks: apply's argument count is bounded.
-  if (units.length <= 6000) return String.fromCharCode.apply(null, units);
   let out = '';
-  for (let i = 0; i < units.length; i += 6000) out += String.fromCharCode.apply(null, units.slice(i, i + 6000));
+  for (let i = 0; i < chains.length; i++) out += unitsOf(chains[i]) + unitsOf(epochs[i]);
   return out;
 }
 
-function put(at: number, x: number): void {
-  units[at] = x & 0xffff;
-  units[at + 1] = Math.floor(x / 0x10000) & 0xffff;
-  units[at + 2] = Math.floor(x / 0x100000000) & 0xffff;
+// ToInt32 keeps the low 32 bits of the truncated quotient, so `& 0xffff` picks each 16-bit unit.
+function unitsOf(x: number): string {
+  return String.fromCharCode(x & 0xffff, (x / 0x10000) & 0xffff, (x / 0x100000000) & 0xffff);
 }
 
 function get(s: string, at: number): number {
@@ -68,7 +62,7 @@ function get(s: string, at: number): number {
 }
 
 // The components of a wire clock being received, decoded into buffers every receipt reuses: a
-// receipt allocates only when it learns something (one new clock for the segment).
+// receipt allocates only when it learns something (a new clock for the segment).
 const inChains: number[] = [];
 const inEpochs: number[] = [];
 /** The wire clock the buffers hold. */
@@ -93,7 +87,7 @@ export function setExitRecord(record: ExitRecord): void {
  * the segment stays atomic (splitting would report read-modify-writes around it).
  */
 export function receive(clock: VectorClock): void {
-  receiveComponents(clock.chains, clock.epochs, clock.chains.length);
+  receiveComponents(clock.chains, clock.epochs, clock.chains.length, '');
 }
 
 /** `receive` of a clock in wire form; anything else (not a clock mapsan sent) is ignored. */
@@ -107,14 +101,29 @@ export function receiveWire(wire: unknown): void {
     }
     inWire = wire;
   }
-  receiveComponents(inChains, inEpochs, n);
+  receiveComponents(inChains, inEpochs, n, wire);
 }
 
-/** `receive` of a clock given as the first `n` entries of sorted component arrays. */
-function receiveComponents(chains: readonly number[], epochs: readonly number[], n: number): void {
+// The last clock made from a message's wire, and that wire. A receipt takes it whole when the message
+// knew all the receiving segment did (a reply); a segment stamped over it then differs from it in one
+// component, its own, and travels as that wire with one component rewritten: no flat copy, no encoding.
+let wiredClock: VectorClock | null = null;
+let itsWire = '';
+
+/** `receive` of a clock given as the first `n` entries of sorted component arrays (its wire, if it
+ *  came as one, or ''). */
+function receiveComponents(chains: readonly number[], epochs: readonly number[], n: number, wire: string): void {
   if (n === 0) return;
   const seg = current.ctx.seg;
-  seg.clock = joinComponents(seg.clock, chains, epochs, n);
+  const known = seg.clock;
+  if (!knowsComponents(known, chains, epochs, n)) {
+    const received = new VectorClock(chains.slice(0, n), epochs.slice(0, n));
+    seg.clock = join(received, known);
+    if (wire !== '') {
+      wiredClock = received;
+      itsWire = wire;
+    }
+  }
   if (exitRecord !== null) exitRecord.raise(chains, epochs, n, ownLo, ownHi);
 }
 

@@ -1,5 +1,5 @@
 // Vector clocks (runtime/clock.ts) against a plain map of chain → epoch: whatever shape a clock takes
-// (flat, one component over a base, bases over bases), it answers as the map does, also when joined
+// (flat, one component over a base, bases over bases), it answers as the map does, also when compared
 // with a clock in wire buffers. And the shapes that keep big joins cheap: activations forked from one
 // segment share it as their base, and their segments take over the chains the join left free.
 import { existsSync } from 'node:fs';
@@ -16,7 +16,7 @@ type ClockModule = {
   covers(b: Clock, a: Clock): boolean;
   join(a: Clock, b: Clock): Clock;
   joinAll(clocks: Clock[]): Clock;
-  joinComponents(a: Clock, chains: readonly number[], epochs: readonly number[], n: number): Clock;
+  knowsComponents(a: Clock, chains: readonly number[], epochs: readonly number[], n: number): boolean;
 };
 type SegmentModule = {
   Segment: new (clock: Clock, tok: object) => Clock & { clock: Clock; stampAs(chain: number, epoch: number): void };
@@ -94,13 +94,9 @@ describe('vector clocks', () => {
         for (const [b, rb] of pool) for (const [a, ra] of pool) expect(C.covers(b, a)).toBe(refCovers(rb, ra));
         // A clock received in reused buffers: only the first n entries count.
         for (const [b, rb] of pool) {
-          for (const [a, ra] of pool) {
-            const got = C.joinComponents(a, [...b.chains, ...CHAINS], [...b.epochs, ...CHAINS.map(() => 50)], b.chains.length);
-            const ref = refJoin(ra, rb);
-            const chains = [...ref.keys()].filter((c) => ref.get(c)! > 0).sort((x, y) => x - y);
-            expect([...got.chains]).toEqual(chains);
-            expect([...got.epochs]).toEqual(chains.map((c) => ref.get(c)));
-          }
+          const chains = [...b.chains, ...CHAINS];
+          const epochs = [...b.epochs, ...CHAINS.map(() => 50)];
+          for (const [a, ra] of pool) expect(C.knowsComponents(a, chains, epochs, b.chains.length)).toBe(refCovers(ra, rb));
         }
       }),
       { numRuns: 300 },
