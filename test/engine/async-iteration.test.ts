@@ -1,39 +1,22 @@
 // Async iteration through the real plugin and CLI: `for await` steps and async generator yields are
 // suspension points, and an async generator is an activation of its own.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runFixture, shapes } from './run-fixture.js';
 
 const { fa } = require('../../dist/runtime/activation.js') as { fa: (x: unknown) => unknown };
 
-const root = join(__dirname, '..', '..');
-const fixtures = join(root, 'test', 'fixtures', 'engine');
-
-function runCase(name: string) {
-  const file = join(fixtures, name);
-  const json = join(mkdtempSync(join(tmpdir(), 'mapsan-iter-')), 'report.json');
-  const plain = spawnSync(process.execPath, [file], { encoding: 'utf8' });
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'mapsan.js'), '--json', json, file], { encoding: 'utf8', env: { ...process.env, MAPSAN_CACHE: '0' } });
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const marker = (m: string) => lines.findIndex((l) => l.includes(`// ${m}`)) + 1;
-  const races = JSON.parse(readFileSync(json, 'utf8')).races as { kind: string; accesses: { line: number; role: string }[] }[];
-  return { plain, r, races, marker };
-}
-
 describe('async iteration', () => {
   it('race-for-await-first-suspension: the caller gets its segment back at the first for-await step', () => {
-    const { plain, r, races, marker } = runCase('race-for-await-first-suspension.js');
+    const { plain, r, races, marker } = runFixture('race-for-await-first-suspension.js');
     expect(r.stdout).toBe(plain.stdout);
     expect(r.status).toBe(66);
-    expect(races.map((x) => [x.kind, x.accesses.map((a) => `${a.role}@${a.line}`)])).toEqual([
+    expect(shapes(races)).toEqual([
       ['lost-update', [`read@${marker('@read')}`, `other-write@${marker('@write')}`, `write@${marker('@write')}`]],
     ]);
   });
 
   it('norace-async-generator-own-activation: generator and consumer accesses stay apart', () => {
-    const { plain, r, races } = runCase('norace-async-generator-own-activation.js');
+    const { plain, r, races } = runFixture('norace-async-generator-own-activation.js');
     expect(r.stdout).toBe(plain.stdout);
     expect(r.status).toBe(0);
     expect(races).toEqual([]);
