@@ -10,7 +10,7 @@ const fixtures = join(root, 'test', 'fixtures', 'engine');
 
 export interface ReportedRace {
   kind: string;
-  accesses: { line: number; role: string }[];
+  accesses: { line: number; role: string; activation: { kind: string } }[];
 }
 
 export function runFixture(name: string) {

@@ -76,6 +76,7 @@ const CASES = [
   'receive-after-stamp.js',
   'race-in-worker-handler.js',
   'race-in-worker-data-port.js',
+  'new-worker-edge.js',
 ];
 
 describe.each(NODES)('worker_threads on %s', (node) => {

@@ -1,0 +1,71 @@
+// Happens-before edges and root activations of race-model.md through the real plugin and CLI: each
+// edge in a program where it alone keeps a correct read-modify-write quiet (without it, the write
+// before would be reported as landing in between), and where the model orders nothing, the race it
+// predicts, with the activations the report names.
+import { describe, expect, it } from 'vitest';
+import { runFixture, shapes } from './run-fixture.js';
+
+function expectQuiet(name: string): void {
+  const { plain, r, races } = runFixture(name);
+  expect(r.stdout).toBe(plain.stdout);
+  expect(r.status).toBe(0);
+  expect(races).toEqual([]);
+}
+
+/** One lost update, between the lines marked @read, @other and @write. */
+function expectLostUpdate(name: string): void {
+  const { plain, r, races, marker } = runFixture(name);
+  expect(r.stdout).toBe(plain.stdout);
+  expect(r.status).toBe(66);
+  expect(shapes(races)).toEqual([['lost-update', [`read@${marker('@read')}`, `other-write@${marker('@other')}`, `write@${marker('@write')}`]]]);
+}
+
+describe('interval ticks (edge 5)', () => {
+  it('norace-interval-ticks-in-order: a write in one tick comes before the next tick of the same interval', () => {
+    expectQuiet('norace-interval-ticks-in-order.js');
+  });
+
+  it('race-two-intervals: a tick of another interval can land between a read and its write back', () => {
+    expectLostUpdate('race-two-intervals.js');
+  });
+});
+
+describe('Promise.race (edge 4)', () => {
+  it('race-promise-race-loser: only the input that decided the race is joined', () => {
+    expectLostUpdate('race-promise-race-loser.js');
+  });
+});
+
+describe('a promise returned by an async function (edge 3)', () => {
+  it('norace-return-settled-promise: the caller resumes after the segment that returned it', () => {
+    expectQuiet('norace-return-settled-promise.js');
+  });
+});
+
+describe('port order (edge 6)', () => {
+  it('norace-port-order: a message is received after the one sent before it on the same port', () => {
+    expectQuiet('norace-port-order.js');
+  });
+});
+
+describe('root activations of servers and sockets', () => {
+  it('race-http-request-handlers: each request is an activation of its own, unordered with the others', () => {
+    const { plain, r, races, marker } = runFixture('race-http-request-handlers.js');
+    expect(r.stdout).toBe(plain.stdout);
+    expect(r.status).toBe(66);
+    expect(shapes(races)).toEqual([['lost-update', [`read@${marker('@read')}`, `other-write@${marker('@write')}`, `write@${marker('@write')}`]]]);
+    expect(races[0].accesses.map((a) => a.activation.kind)).toEqual(['request handler', 'request handler', 'request handler']);
+  });
+
+  it('race-net-connections: each connection, and each chunk a socket receives, is an activation of its own', () => {
+    const { plain, r, races, marker } = runFixture('race-net-connections.js');
+    expect(r.stdout).toBe(plain.stdout);
+    expect(r.status).toBe(66);
+    const roles = (what: string) => [`read@${marker(`@${what}-read`)}`, `other-write@${marker(`@${what}-write`)}`, `write@${marker(`@${what}-write`)}`];
+    expect(shapes(races)).toEqual([
+      ['lost-update', roles('connection')],
+      ['lost-update', roles('data')],
+    ]);
+    expect(races.map((x) => x.accesses[0].activation.kind)).toEqual(['connection handler', 'socket event handler']);
+  });
+});
