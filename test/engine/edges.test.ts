@@ -30,15 +30,23 @@ describe('interval ticks (edge 5)', () => {
   });
 });
 
-describe('Promise.race (edge 4)', () => {
+describe('Promise combinators (edge 4)', () => {
+  it('norace-promise-allsettled: allSettled settles after every input, the first to settle too', () => {
+    expectQuiet('norace-promise-allsettled.js');
+  });
+
   it('race-promise-race-loser: only the input that decided the race is joined', () => {
     expectLostUpdate('race-promise-race-loser.js');
   });
 });
 
-describe('a promise returned by an async function (edge 3)', () => {
+describe('promises settled through another promise or thenable (edge 3)', () => {
   it('norace-return-settled-promise: the caller resumes after the segment that returned it', () => {
     expectQuiet('norace-return-settled-promise.js');
+  });
+
+  it('norace-reaction-returns-thenable: the job adopting the thenable starts from the reaction', () => {
+    expectQuiet('norace-reaction-returns-thenable.js');
   });
 });
 
@@ -48,13 +56,16 @@ describe('port order (edge 6)', () => {
   });
 });
 
-describe('root activations of servers and sockets', () => {
-  it('race-http-request-handlers: each request is an activation of its own, unordered with the others', () => {
-    const { plain, r, races, marker } = runFixture('race-http-request-handlers.js');
+describe('root activations of servers, sockets and signals', () => {
+  it.each([
+    ['race-http-request-handlers.js', 'request handler'],
+    ['race-signal-handlers.js', 'signal handler'],
+  ])('%s: each run of the handler is a %s of its own, unordered with the others', (name, kind) => {
+    const { plain, r, races, marker } = runFixture(name);
     expect(r.stdout).toBe(plain.stdout);
     expect(r.status).toBe(66);
     expect(shapes(races)).toEqual([['lost-update', [`read@${marker('@read')}`, `other-write@${marker('@write')}`, `write@${marker('@write')}`]]]);
-    expect(races[0].accesses.map((a) => a.activation.kind)).toEqual(['request handler', 'request handler', 'request handler']);
+    expect(races[0].accesses.map((a) => a.activation.kind)).toEqual([kind, kind, kind]);
   });
 
   it('race-net-connections: each connection, and each chunk a socket receives, is an activation of its own', () => {
