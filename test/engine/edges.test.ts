@@ -59,6 +59,7 @@ describe('port order (edge 6)', () => {
 describe('root activations of servers, sockets and signals', () => {
   it.each([
     ['race-http-request-handlers.js', 'request handler'],
+    ['race-http-response-handlers.js', 'response handler'],
     ['race-signal-handlers.js', 'signal handler'],
   ])('%s: each run of the handler is a %s of its own, unordered with the others', (name, kind) => {
     const { plain, r, races, marker } = runFixture(name);
