@@ -3,7 +3,7 @@
 // before would be reported as landing in between), and where the model orders nothing, the race it
 // predicts, with the activations the report names.
 import { describe, expect, it } from 'vitest';
-import { runFixture, shapes } from './run-fixture.js';
+import { type ReportedRace, runFixture, shapes } from './run-fixture.js';
 
 function expectQuiet(name: string): void {
   const { plain, r, races } = runFixture(name);
@@ -12,12 +12,14 @@ function expectQuiet(name: string): void {
   expect(races).toEqual([]);
 }
 
-/** One lost update, between the lines marked @read, @other and @write. */
-function expectLostUpdate(name: string): void {
+/** One lost update, between the lines marked @read, `other` (another run of the write back, if
+ *  @write) and @write. */
+function expectLostUpdate(name: string, other = '@other'): ReportedRace[] {
   const { plain, r, races, marker } = runFixture(name);
   expect(r.stdout).toBe(plain.stdout);
   expect(r.status).toBe(66);
-  expect(shapes(races)).toEqual([['lost-update', [`read@${marker('@read')}`, `other-write@${marker('@other')}`, `write@${marker('@write')}`]]]);
+  expect(shapes(races)).toEqual([['lost-update', [`read@${marker('@read')}`, `other-write@${marker(other)}`, `write@${marker('@write')}`]]]);
+  return races;
 }
 
 describe('interval ticks (edge 5)', () => {
@@ -62,10 +64,7 @@ describe('root activations of servers, sockets and signals', () => {
     ['race-http-response-handlers.js', 'response handler'],
     ['race-signal-handlers.js', 'signal handler'],
   ])('%s: each run of the handler is a %s of its own, unordered with the others', (name, kind) => {
-    const { plain, r, races, marker } = runFixture(name);
-    expect(r.stdout).toBe(plain.stdout);
-    expect(r.status).toBe(66);
-    expect(shapes(races)).toEqual([['lost-update', [`read@${marker('@read')}`, `other-write@${marker('@write')}`, `write@${marker('@write')}`]]]);
+    const races = expectLostUpdate(name, '@write');
     expect(races[0].accesses.map((a) => a.activation.kind)).toEqual([kind, kind, kind]);
   });
 
