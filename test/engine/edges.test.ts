@@ -14,8 +14,8 @@ function expectQuiet(name: string): void {
 
 /** One lost update, between the lines marked @read, `other` (another run of the write back, if
  *  @write) and @write. */
-function expectLostUpdate(name: string, other = '@other'): ReportedRace[] {
-  const { plain, r, races, marker } = runFixture(name);
+function expectLostUpdate(name: string, other = '@other', args: string[] = []): ReportedRace[] {
+  const { plain, r, races, marker } = runFixture(name, args);
   expect(r.stdout).toBe(plain.stdout);
   expect(r.status).toBe(66);
   expect(shapes(races)).toEqual([['lost-update', [`read@${marker('@read')}`, `other-write@${marker(other)}`, `write@${marker('@write')}`]]]);
@@ -60,16 +60,23 @@ describe('port order (edge 6)', () => {
 
 describe('root activations of servers, sockets and signals', () => {
   it.each([
-    ['race-http-request-handlers.js', 'request handler'],
-    ['race-http-response-handlers.js', 'response handler'],
-    ['race-signal-handlers.js', 'signal handler'],
-  ])('%s: each run of the handler is a %s of its own, unordered with the others', (name, kind) => {
-    const races = expectLostUpdate(name, '@write');
+    ['race-http-request-handlers.js', [], 'request handler'],
+    ['race-http-response-handlers.js', [], 'response handler'],
+    ['race-http2-streams.js', [], 'request handler'],
+    ['race-signal-handlers.js', [], 'signal handler'],
+    ['race-udp-messages.js', [], 'socket event handler'],
+    ['race-tls-chunks.js', [], 'socket event handler'],
+    ['race-exit-handlers.js', [], 'child process handler'],
+    ['race-exit-handlers.js', ['worker'], 'worker event handler'],
+    ['race-file-watchers.js', [], 'file watcher'],
+    ['race-file-watchers.js', ['poll'], 'file watcher'],
+  ])('%s %j: each run of the handler is a %s of its own, unordered with the others', (name, args, kind) => {
+    const races = expectLostUpdate(name, '@write', args);
     expect(races[0].accesses.map((a) => a.activation.kind)).toEqual([kind, kind, kind]);
   });
 
-  it('race-net-connections: each connection, and each chunk a socket receives, is an activation of its own', () => {
-    const { plain, r, races, marker } = runFixture('race-net-connections.js');
+  it.each([[[]], [['pipe']]])('race-net-connections %j: each connection, and each chunk a socket receives, is an activation of its own', (args) => {
+    const { plain, r, races, marker } = runFixture('race-net-connections.js', args);
     expect(r.stdout).toBe(plain.stdout);
     expect(r.status).toBe(66);
     const roles = (what: string) => [`read@${marker(`@${what}-read`)}`, `other-write@${marker(`@${what}-write`)}`, `write@${marker(`@${what}-write`)}`];

@@ -13,11 +13,11 @@ export interface ReportedRace {
   accesses: { line: number; role: string; activation: { kind: string } }[];
 }
 
-export function runFixture(name: string) {
+export function runFixture(name: string, args: string[] = []) {
   const file = join(fixtures, name);
   const json = join(mkdtempSync(join(tmpdir(), 'mapsan-fixture-')), 'report.json');
-  const plain = spawnSync(process.execPath, [file], { encoding: 'utf8' });
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'mapsan.js'), '--json', json, file], { encoding: 'utf8', env: { ...process.env, MAPSAN_CACHE: '0' } });
+  const plain = spawnSync(process.execPath, [file, ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'mapsan.js'), '--json', json, file, ...args], { encoding: 'utf8', env: { ...process.env, MAPSAN_CACHE: '0' } });
   const lines = readFileSync(file, 'utf8').split('\n');
   const marker = (m: string) => lines.findIndex((l) => l.includes(`// ${m}`)) + 1;
   const races = JSON.parse(readFileSync(json, 'utf8')).races as ReportedRace[];
