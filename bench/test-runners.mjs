@@ -3,8 +3,9 @@
 // (the same runner and files; Jest still transforms with babel-jest, minus the mapsan plugin and
 // setup file; Vitest without the mapsan plugin). Prints one JSON line per runner:
 //   {"name":"jest","plainMs":..,"mapsanMs":..,"ratio":..}
-// Wall-clock of the whole `jest` / `vitest run` process, median of BENCH_RUNS (default 3) after
-// one warm-up run of each (Jest's transform cache then holds both variants, as in everyday use).
+// Wall-clock of the whole `jest` / `vitest run` process, median of BENCH_RUNS (default 3) runs of
+// each, taken in turn, after one warm-up run of each (Jest's transform cache then holds both
+// variants, as in everyday use).
 // Installs the examples first if needed (npm, from the registry). The racy test fails under mapsan
 // by design: exit status 1 is expected there.
 import { spawnSync } from 'node:child_process';
@@ -12,6 +13,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { alternate, median } from './alternate.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS || 3);
@@ -36,13 +38,10 @@ function time(args, cwd, okStatus) {
   return ms;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 function measure(name, plain, mapsan) {
   plain();
   mapsan();
-  const plainMs = median(Array.from({ length: RUNS }, plain));
-  const mapsanMs = median(Array.from({ length: RUNS }, mapsan));
+  const [plainMs, mapsanMs] = alternate(RUNS, plain, mapsan).map(median);
   const round = (x) => Math.round(x);
   console.log(JSON.stringify({ name, plainMs: round(plainMs), mapsanMs: round(mapsanMs), ratio: Math.round((mapsanMs / plainMs) * 100) / 100 }));
 }

@@ -14,6 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { alternate, median } from './alternate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const load = join(root, 'bench', 'workers-load.js');
@@ -29,16 +30,9 @@ function once(args, pattern) {
   return { ms: Number(m[1]), cpu: Number(m[2]) };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
 function measure(pattern) {
   once(['--require', register, load], pattern); // fills the transform cache
-  const plain = [];
-  const mapsan = [];
-  for (let i = 0; i < RUNS; i++) {
-    plain.push(once([load], pattern));
-    mapsan.push(once(['--require', register, load], pattern));
-  }
+  const [plain, mapsan] = alternate(RUNS, () => once([load], pattern), () => once(['--require', register, load], pattern));
   const p = median(plain.map((r) => r.ms));
   const m = median(mapsan.map((r) => r.ms));
   return { plain: p, mapsan: m, ratio: m / p, cpuRatio: median(mapsan.map((r) => r.cpu)) / median(plain.map((r) => r.cpu)) };
