@@ -58,7 +58,7 @@ describe('port order (edge 6)', () => {
   });
 });
 
-describe('root activations of servers, sockets and signals', () => {
+describe('root activations of events the runtime fires again and again', () => {
   it.each([
     ['race-http-request-handlers.js', [], 'request handler'],
     ['race-http-response-handlers.js', [], 'response handler'],
