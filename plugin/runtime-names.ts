@@ -13,6 +13,7 @@ export const RUNTIME = {
   values: 'values',
   entries: 'entries',
   iterator: 'iterator',
+  next: 'next',
   apply: 'apply',
   size: 'size',
   iter: 'iter',
@@ -28,7 +29,8 @@ export const RUNTIME = {
 
 export type RuntimeCall = keyof typeof RUNTIME;
 
-/** Map methods rewritten at call sites, with the only argument count that has a dedicated call. */
+/** Map methods rewritten at call sites, with the only argument count that has a dedicated call.
+ *  `next` is a Map iterator's: a program that steps one by hand iterates the Map too. */
 export const MAP_METHOD_ARITY = {
   get: 1,
   has: 1,
@@ -40,6 +42,7 @@ export const MAP_METHOD_ARITY = {
   values: 0,
   entries: 0,
   iterator: 0,
+  next: 0,
 } as const;
 
 export type MapMethod = keyof typeof MAP_METHOD_ARITY;

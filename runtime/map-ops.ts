@@ -84,6 +84,28 @@ function recordMembershipRead(map: AnyMap, op: string, s: number): void {
 // steps to the Map and site remembered here. One table for all realms.
 const iteratorMaps = new WeakMap<object, AnyMap>();
 
+// An iterator the program steps by hand (`it.next()`) is one iteration, from its first step to the
+// result that is done; after that, V8 has let go of the Map and a step observes nothing, so the
+// iterator leaves iteratorMaps.
+const steppedByHand = new WeakMap<object, Iteration>();
+
+function recordHandStep(it: object, result: IteratorResult<unknown>, s: number): void {
+  try {
+    const map = iteratorMaps.get(it);
+    if (map === undefined) return;
+    const shadow = shadowOf(map);
+    let iteration = steppedByHand.get(it);
+    if (iteration === undefined) steppedByHand.set(it, (iteration = startIteration(shadow, s)));
+    iterationStep(shadow, iteration);
+    if (result.done === true) iteratorMaps.delete(it);
+  } catch (e) {
+    internalError(e);
+  }
+}
+
+// A generator's `next()` goes through `next` too: called with this array, nothing is allocated.
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+
 export type MapOps = ReturnType<typeof createMapOps>;
 
 export function createMapOps(realm: RealmOriginals) {
@@ -194,6 +216,13 @@ export function createMapOps(realm: RealmOriginals) {
   const entries = makeIterator(MAP.entries, mapEntries, 'entries');
   const iterator = makeIterator(MAP.iterator, mapEntries, 'iterate');
 
+  function next(r: unknown, m: unknown, s: number): unknown {
+    if (m !== MAP.next || !config.enabled) return callThrough(r, m, s, NO_ARGS as unknown[]);
+    const result = mapIteratorNext(r);
+    recordHandStep(r as object, result, s);
+    return result;
+  }
+
   function size(r: unknown, s: number): unknown {
     const v = (r as { size: unknown }).size;
     if (config.enabled && isMap(r) && mapSize(r) === v) recordMembershipRead(r, 'size', s);
@@ -257,6 +286,7 @@ export function createMapOps(realm: RealmOriginals) {
     [MAP.values, (r, m, s) => values(r, m, s)],
     [MAP.entries, (r, m, s) => entries(r, m, s)],
     [MAP.iterator, (r, m, s) => iterator(r, m, s)],
+    [MAP.next, (r, m, s) => next(r, m, s)],
   ]);
 
   /** Any other arity, spread arguments, `Map.prototype.get.call(m, k)`: the op is the method's. */
@@ -276,5 +306,5 @@ export function createMapOps(realm: RealmOriginals) {
     return map;
   }
 
-  return { get, has, set, del, clear, forEach, keys, values, entries, iterator, apply, size, iter, newMap };
+  return { get, has, set, del, clear, forEach, keys, values, entries, iterator, next, apply, size, iter, newMap };
 }

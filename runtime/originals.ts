@@ -17,6 +17,7 @@ type RealmGlobal = { Map: MapConstructor; TypeError: TypeErrorConstructor };
 
 export function realmOriginals(realm: RealmGlobal) {
   const proto = realm.Map.prototype;
+  const iteratorNext = Object.getPrototypeOf(proto.entries.call(new realm.Map())).next as () => IteratorResult<unknown>;
   return {
     MAP: {
       get: proto.get,
@@ -29,6 +30,8 @@ export function realmOriginals(realm: RealmGlobal) {
       values: proto.values,
       entries: proto.entries,
       iterator: proto[Symbol.iterator],
+      /** A Map iterator's: a program that steps one by hand iterates the Map. */
+      next: iteratorNext,
     },
     mapGet: uncurry(proto.get),
     mapSet: uncurry(proto.set),
@@ -40,9 +43,7 @@ export function realmOriginals(realm: RealmGlobal) {
     mapValues: uncurry(proto.values),
     mapEntries: uncurry(proto.entries),
     mapSize: uncurry(Object.getOwnPropertyDescriptor(proto, 'size')!.get! as () => number),
-    mapIteratorNext: uncurry(
-      Object.getPrototypeOf(proto.entries.call(new realm.Map())).next as () => IteratorResult<unknown>,
-    ),
+    mapIteratorNext: uncurry(iteratorNext),
     /** A TypeError the program can catch with its own `instanceof TypeError`. */
     TypeError: realm.TypeError,
   };

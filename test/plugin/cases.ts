@@ -279,6 +279,16 @@ export const CASES: Case[] = [
     calls: ['iter', 'keys', 'iter', 'entries', 'iter'],
   },
   {
+    name: 'next() calls: Map iterators stepped by hand, generators, look-alikes, replaced methods',
+    code: `const m = new Map([[1, 'a'], [2, 'b']]);
+      const it = m.entries(); console.log(it.next(), it.next(), it.next(), it.next());
+      function* g() { const x = yield 1; console.log('got', x) } const gen = g(); console.log(gen.next(), gen.next(5), gen.next());
+      const o = { next() { return this === o } }; console.log(o.next(), o?.next(), o.next?.(), o['next']());
+      const k = m.keys(); k.next = () => 'own'; console.log(k.next(), m.values().next.call(m.values()));
+      ${fail('({}).next()')} ${fail('({ next: 1 }).next()')} ${fail('m.keys().next.call({})')} ${fail('gen.next.call(m.keys())')}`,
+    calls: ['entries', 'next', 'next', 'next', 'next', 'next', 'apply', 'next', 'next', 'next', 'next', 'next', 'keys', 'next'],
+  },
+  {
     name: 'errors thrown by receivers and arguments propagate unchanged',
     code: `const m = new Map();
       function boom() { throw new SyntaxError('arg') }

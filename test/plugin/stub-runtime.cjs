@@ -41,6 +41,7 @@ module.exports = {
   values: (r, m, s) => call('values', r, m, s, []),
   entries: (r, m, s) => call('entries', r, m, s, []),
   iterator: (r, m, s) => call('iterator', r, m, s, []),
+  next: (r, m, s) => call('next', r, m, s, []),
   apply: (r, m, s, args) => call('apply', r, m, s, args),
   size(r, s) {
     log.push('size');
