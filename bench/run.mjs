@@ -83,6 +83,8 @@ export class Cache${'$'}{i} {
   const ns = (args) => JSON.parse(run(args).stdout.trim()).nsPerOp;
   const [plain, inst] = paired(RUNS, () => ns([bench('map-ops.js')]), () => ns([cli, bench('map-ops.js')]));
   row('one Map operation (get/set)', `${fmt(inst / plain)}x (${fmt(plain, 1)} → ${fmt(inst, 1)} ns)`, '≤ 3x', inst / plain <= 3);
+  const [gPlain, gInst] = paired(RUNS, () => ns([bench('generator-next.js')]), () => ns([cli, bench('generator-next.js')]));
+  row('  a generator\'s next(), which goes through the runtime too', `${fmt(gInst / gPlain)}x (${fmt(gPlain, 1)} → ${fmt(gInst, 1)} ns)`, 'context', true);
 }
 
 // --- promise-heavy program, whole process ------------------------------------------------------------------
