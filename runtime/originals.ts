@@ -57,6 +57,9 @@ export const ENGINE_REALM: RealmOriginals = realmOriginals(globalThis);
 /** What the shadow itself needs of the engine's realm (pruning and clear() walk the real Map). */
 export const { mapHas, mapKeys, mapIteratorNext } = ENGINE_REALM;
 export const reflectApply = Reflect.apply;
+/** `callWithThis(f, self)`: f called with `this = self` and no arguments, by the original
+ *  Function.prototype.call (which TurboFan turns into a direct call; Reflect.apply it does not). */
+export const callWithThis = uncurry(Function.prototype.call) as (f: unknown, self: unknown) => unknown;
 
 /** Brand checks that run none of the program's code (no Proxy trap, no getter); any realm. */
 export const isMap = types.isMap as (value: unknown) => value is Map<unknown, unknown>;
