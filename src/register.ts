@@ -6,8 +6,10 @@
 //   2. the runtime (dist/runtime/index.js) is required, so its hooks and exit handling start before
 //      user code;
 //   3. CommonJS: a pirates hook on Module._extensions for .js .cjs .ts .cts .mts;
-//   4. ES modules: module.register('./esm-hooks.mjs') (a load hook on Node's hooks thread), or on
-//      Node >= 24 the same hooks in this thread through module.registerHooks (esm-hooks-sync.ts);
+//   4. ES modules: module.register('./esm-hooks.mjs') (a load hook on Node's hooks thread), in the
+//      main thread of a program run from a file only once an ES module is about to load
+//      (esm-on-demand.ts), or on Node >= 24 the same hooks in this thread through
+//      module.registerHooks (esm-hooks-sync.ts);
 //   5. in the main thread, transform.js (what a transform-cache hit needs, not Babel) is loaded;
 //   6. process.setSourceMapsEnabled(true), before any instrumented module loads, so stacks show
 //      original lines (enabling it later does nothing for modules already loaded).
@@ -110,22 +112,18 @@ function installESM(): void {
     registerHooks?: import('./esm-hooks-sync.js').RegisterHooks;
   };
   // Node >= 24: the same hooks in this thread (esm-hooks-sync.ts says why); module.register starts
-  // Node's hooks thread and waits for it (35-60 ms of startup).
-  //
-  // Node 20 keeps module.register, registered now, although a CommonJS program that never imports
-  // an ES module pays for the hooks thread (35-45 ms) for nothing. Registering it lazily would need
-  // to know that an ES module is about to load, and Node 20 has no registerHooks and nothing public
-  // that runs before the ESM loader's first resolve: a lazy registration could only guess from
-  // source text (`import(`, module syntax, a require of .mjs), and code reaching an ES module any
-  // other way (an import() built at run time, a vm script, hooks the program registers itself)
-  // would run uninstrumented, or, for TypeScript, fail to load. Not worth it for a Node line past
-  // its end of life when the startup bound holds without it.
+  // Node's hooks thread and waits for it (35-60 ms of startup), so there it is registered on demand
+  // (esm-on-demand.ts).
   if (typeof M.registerHooks === 'function' && Number(process.versions.node.split('.')[0]) >= 24) {
     (require('./esm-hooks-sync.js') as typeof import('./esm-hooks-sync.js')).registerSyncHooks(M.registerHooks);
     return;
   }
-  if (typeof M.register !== 'function') return; // Node < 20.6; engines says >= 20.19
-  M.register(pathToFileURL(ESM_HOOKS_PATH).href, pathToFileURL(__filename));
+  const register = M.register;
+  if (typeof register !== 'function') return; // Node < 20.6; engines says >= 20.19
+  const registerHooks = () => register(pathToFileURL(ESM_HOOKS_PATH).href, pathToFileURL(__filename));
+  const onDemand = require('./esm-on-demand.js') as typeof import('./esm-on-demand.js');
+  if (onDemand.loaderReachableUnseen()) registerHooks();
+  else onDemand.registerOnDemand(registerHooks, (filename) => busy || (typeof filename === 'string' && isOwnFile(filename)));
 }
 
 function install(): void {

@@ -83,6 +83,83 @@ describe.each(NODES)('with %s', (nodeBin) => {
   });
 });
 
+// On Node < 24 the ES module hooks are registered when an ES module is about to load
+// (src/esm-on-demand.ts); these are the ways in that the program's entry does not show.
+describe.each(NODES)('ES modules reached from CommonJS, with %s', (nodeBin) => {
+  const LIB_URL = "require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'esm', 'lib.mjs')).href";
+  beforeAll(() => {
+    const pkg = join(fx, 'ondemand', 'node_modules', 'load-it');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), '{"name": "load-it", "main": "index.js"}\n');
+    // The only text of the program that holds an import() (node_modules is never transformed).
+    writeFileSync(join(pkg, 'index.js'), 'module.exports = (url) => import(url);\n');
+    writeFileSync(
+      join(fx, 'ondemand', 'via-package.js'),
+      `require('load-it')(${LIB_URL}).then((ns) => console.log('instrumented', /_ms/.test(ns.bump.toString())));\n`,
+    );
+    // The program's own hooks append an export telling whether the source they got from the next
+    // hook in the chain was mapsan's output.
+    writeFileSync(
+      join(fx, 'ondemand', 'own-hooks.mjs'),
+      'export async function load(url, context, nextLoad) {\n' +
+        '  const r = await nextLoad(url, context);\n' +
+        "  if (!url.endsWith('/esm/lib.mjs')) return r;\n" +
+        '  const source = String(r.source);\n' +
+        '  return { ...r, source: `${source}\\nexport const sawMapsan = ${/_ms/.test(source)};\\n` };\n' +
+        '}\n',
+    );
+    writeFileSync(
+      join(fx, 'ondemand', 'own-hooks.js'),
+      "require('node:module').register('./own-hooks.mjs', require('node:url').pathToFileURL(__filename));\n" +
+        `require('load-it')(${LIB_URL}).then((ns) => console.log('instrumented', /_ms/.test(ns.bump.toString()), 'hooks saw mapsan', ns.sawMapsan));\n`,
+    );
+    // ES module syntax and no import: Node's syntax detection loads this entry as a module.
+    writeFileSync(
+      join(fx, 'ondemand', 'export-only.js'),
+      "const m = new Map([['k', 1]]);\nexport function probe() { return m.get('k'); }\nconsole.log('export-only', probe(), /_ms/.test(probe.toString()));\n",
+    );
+    writeFileSync(join(fx, 'ondemand', 'threads.js'), "console.log('threads', require('node:fs').readdirSync('/proc/self/task').length);\n");
+  });
+
+  it.each(['cli', 'require'] as const)('via %s: an import() in node_modules loads the program\'s ES module instrumented', (mode) => {
+    const r = run(mode, 'ondemand/via-package.js', nodeBin);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('instrumented true\n');
+  });
+
+  // Where mapsan's hooks stand in the chain does not depend on when they were registered: after the
+  // program's module.register hooks (which get mapsan's output from nextLoad) on Node < 24; on Node
+  // >= 24 mapsan's run in the thread (module.registerHooks), ahead of every module.register hook.
+  it.each(['cli', 'require'] as const)("via %s: hooks the program registers itself keep their place before or after mapsan's", (mode) => {
+    const major = Number(node(['-p', 'process.versions.node'], { cwd: fx, node: nodeBin }).stdout.split('.')[0]);
+    const r = run(mode, 'ondemand/own-hooks.js', nodeBin);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`instrumented true hooks saw mapsan ${major < 24}\n`);
+  });
+
+  it.each(['cli', 'require'] as const)('via %s: an entry with export and no import runs instrumented', (mode) => {
+    const r = run(mode, 'ondemand/export-only.js', nodeBin);
+    expect(r.stderr).not.toMatch(/Error/); // Node warns that the package has no "type", as without mapsan
+    expect(r.stdout).toBe('export-only 1 true\n');
+  });
+
+  it('code given with -e reaches ES modules instrumented', () => {
+    const code = "import('./esm/lib.mjs').then((ns) => console.log('instrumented', /_ms/.test(ns.bump.toString())))";
+    // With an argument after the code, as `node -e CODE ARG` gives process.argv [node, ARG].
+    const r = node(['--require', REGISTER, '-e', code, 'arg'], { cwd: fx, env: { MAPSAN_CACHE_DIR: cache }, node: nodeBin });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('instrumented true\n');
+  });
+
+  // Node's module-hooks thread takes 35-45 ms to start on Node 20: a program that loads no ES module
+  // does not start it.
+  it.runIf(existsSync('/proc/self/task')).each(['cli', 'require'] as const)('via %s: a CommonJS program runs on as many threads as under node', (mode) => {
+    const plain = node(['ondemand/threads.js'], { cwd: fx, node: nodeBin });
+    expect(plain.stdout).toMatch(/^threads \d+\n$/);
+    expect(run(mode, 'ondemand/threads.js', nodeBin).stdout).toBe(plain.stdout);
+  });
+});
+
 describe('TypeScript syntax errors', () => {
   it('point at the TypeScript source', () => {
     writeFileSync(join(fx, 'ts', 'bad.mts'), 'const x: number = ;\n');

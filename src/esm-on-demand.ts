@@ -1,0 +1,90 @@
+// When register.js registers its ES module hooks with module.register (Node < 24).
+//
+// module.register starts Node's module-hooks thread and waits for it: 35-45 ms of every start on
+// Node 20 (an empty hooks file costs the same), paid by a CommonJS program that never loads an ES
+// module. So in the main thread of a program run from a file, the hooks are registered at the first
+// sign that the ESM loader is about to be used, and always before it resolves anything:
+//   - the entry (Module.runMain, which Node calls for the main script after the preloads, and the
+//     CLI calls itself) is an ES module by Node's own rules: .mjs or .mts, or .js/.ts in a
+//     "type": "module" package;
+//   - a CommonJS module about to be compiled mentions `import`: an `import()` call is written in
+//     the text of some module (`new Function('s', 'return import(s)')` included), and a file with
+//     ES module syntax, which Node's syntax detection then loads as a module, gets mapsan's header
+//     as an import when it is transformed;
+//   - the program registers hooks of its own (module.register): mapsan's go first, as when they
+//     were registered at start, so the order of the chain is what it always was.
+// The hooks are registered at once, as before, where the loader can be reached some other way:
+// in a worker (an eval worker's ES module body goes to the loader through nothing a preload sees),
+// for code given by -e, -p, stdin or the REPL, and when the loader is in play from the start
+// (--import, --loader, --experimental-default-type, in execArgv or NODE_OPTIONS).
+// Not seen: an `import()` whose text is put together at run time (eval of a built string), which
+// then loads its module without mapsan.
+import Module from 'node:module';
+import { extname } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
+import { packageType } from './package-type.js';
+
+const LOADER_FLAGS = /(?:^|\s)(?:--import|--loader|--experimental-loader|--experimental-default-type|--interactive|-i)(?:[\s=]|$)/;
+const MENTIONS_IMPORT = /\bimport\b/;
+
+type Compile = (this: unknown, content: unknown, filename: unknown, ...rest: unknown[]) => unknown;
+type Loader = typeof Module & {
+  runMain(this: unknown, main?: string, ...rest: unknown[]): unknown;
+  register?(this: unknown, ...args: unknown[]): unknown;
+  prototype: { _compile: Compile };
+};
+
+/** Whether the ESM loader can be used before anything on-demand would see it coming. */
+export function loaderReachableUnseen(): boolean {
+  if (!isMainThread) return true;
+  const main = process.argv[1];
+  if ((process as { _eval?: unknown })._eval !== undefined || main === undefined || main === '-') return true;
+  return LOADER_FLAGS.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`);
+}
+
+function isModuleEntry(main: unknown): boolean {
+  if (typeof main !== 'string') return false;
+  const ext = extname(main);
+  if (ext === '.mjs' || ext === '.mts') return true;
+  if (ext === '.cjs' || ext === '.cts') return false;
+  return packageType(main) === 'module';
+}
+
+/**
+ * Calls `register` at the first sign above. `skip(filename)`: modules compiled that say nothing of
+ * the program (mapsan's own, and what a transform loads).
+ */
+export function registerOnDemand(register: () => void, skip: (filename: unknown) => boolean): void {
+  const M = Module as Loader;
+  const { runMain, register: programRegister } = M;
+  const compile = M.prototype._compile;
+  let done = false;
+
+  const now = (): void => {
+    if (done) return;
+    done = true;
+    // Put back what no one wrapped since: nothing is left to watch.
+    if (M.runMain === watchedRunMain) M.runMain = runMain;
+    if (M.prototype._compile === watchedCompile) M.prototype._compile = compile;
+    if (M.register === watchedRegister) M.register = programRegister;
+    register();
+  };
+
+  function watchedRunMain(this: unknown, ...args: [main?: string, ...rest: unknown[]]): unknown {
+    if (isModuleEntry(args[0] ?? process.argv[1])) now();
+    return Reflect.apply(runMain, this, args);
+  }
+  function watchedCompile(this: unknown, ...args: [content: unknown, filename: unknown, ...rest: unknown[]]): unknown {
+    // `done`: a wrapper put over this one since keeps it in the chain once the hooks are in.
+    if (!done && typeof args[0] === 'string' && MENTIONS_IMPORT.test(args[0]) && !skip(args[1])) now();
+    return Reflect.apply(compile, this, args);
+  }
+  function watchedRegister(this: unknown, ...args: unknown[]): unknown {
+    now();
+    return Reflect.apply(programRegister!, this, args);
+  }
+
+  M.runMain = watchedRunMain;
+  M.prototype._compile = watchedCompile;
+  if (typeof programRegister === 'function') M.register = watchedRegister;
+}
