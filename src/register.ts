@@ -122,8 +122,10 @@ function installESM(): void {
   if (typeof register !== 'function') return; // Node < 20.6; engines says >= 20.19
   const registerHooks = () => register(pathToFileURL(ESM_HOOKS_PATH).href, pathToFileURL(__filename));
   const onDemand = require('./esm-on-demand.js') as typeof import('./esm-on-demand.js');
-  if (onDemand.loaderReachableUnseen()) registerHooks();
-  else onDemand.registerOnDemand(registerHooks, (filename) => busy || (typeof filename === 'string' && isOwnFile(filename)));
+  const pirates = require.resolve('pirates');
+  const ours = (filename: string) => isOwnFile(filename) || filename === pirates;
+  if (onDemand.loaderReachableUnseen(ours)) registerHooks();
+  else onDemand.registerOnDemand(registerHooks, isOwnFile);
 }
 
 function install(): void {

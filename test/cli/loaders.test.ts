@@ -86,8 +86,15 @@ describe.each(NODES)('with %s', (nodeBin) => {
 // On Node < 24 the ES module hooks are registered when an ES module is about to load
 // (src/esm-on-demand.ts); these are the ways in that the program's entry does not show.
 describe.each(NODES)('ES modules reached from CommonJS, with %s', (nodeBin) => {
+  // Each program runs twice and the second run is checked: a first run misses the transform cache
+  // and loads Babel, whose modules mention `import`, which registers the hooks whatever the program does.
+  const warm = <T>(f: () => T): T => {
+    f();
+    return f();
+  };
   const LIB_URL = "require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'esm', 'lib.mjs')).href";
   beforeAll(() => {
+    if (existsSync(join(fx, 'ondemand'))) return; // written for the first Node
     const pkg = join(fx, 'ondemand', 'node_modules', 'load-it');
     mkdirSync(pkg, { recursive: true });
     writeFileSync(join(pkg, 'package.json'), '{"name": "load-it", "main": "index.js"}\n');
@@ -118,11 +125,39 @@ describe.each(NODES)('ES modules reached from CommonJS, with %s', (nodeBin) => {
       join(fx, 'ondemand', 'export-only.js'),
       "const m = new Map([['k', 1]]);\nexport function probe() { return m.get('k'); }\nconsole.log('export-only', probe(), /_ms/.test(probe.toString()));\n",
     );
+    // An entry Node resolves elsewhere: a directory whose package.json says "type": "module" and
+    // names the main file, and a symlink to an ES module.
+    const dir = join(fx, 'ondemand', 'app-dir');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), '{"type": "module", "main": "main.js"}\n');
+    writeFileSync(join(dir, 'main.js'), "const m = new Map([['d', 1]]);\nconst probe = () => m.get('d');\nconsole.log('dir', probe(), /_ms/.test(probe.toString()));\n");
+    writeFileSync(join(fx, 'ondemand', 'real.mjs'), "const m = new Map([['s', 1]]);\nconst probe = () => m.get('s');\nconsole.log('link', probe(), /_ms/.test(probe.toString()));\n");
+    symlinkSync(join(fx, 'ondemand', 'real.mjs'), join(fx, 'ondemand', 'link.js'));
+    // TypeScript with `export {}` and nothing else of a module: Node loads it as one.
+    writeFileSync(join(fx, 'ondemand', 'script.ts'), "const n: number = 2;\nconsole.log('script.ts', n);\nexport {};\n");
+    // A preload ahead of mapsan's, whose text mapsan never saw.
+    writeFileSync(join(fx, 'ondemand', 'early.js'), 'globalThis.loadLater = (url) => import(url);\n');
+    writeFileSync(
+      join(fx, 'ondemand', 'after-preload.js'),
+      `globalThis.loadLater(${LIB_URL}).then((ns) => console.log('instrumented', /_ms/.test(ns.bump.toString())));\n`,
+    );
+    // A module first loaded while mapsan transforms a file (Babel's, on a transform-cache miss), then
+    // used by the program to import an ES module of its own.
+    writeFileSync(join(fx, 'ondemand', 'babel.config.mjs'), "const m = new Map();\nexport const probe = () => m.get(1);\nglobalThis.configInstrumented = /_ms/.test(probe.toString());\nexport default {};\n");
+    writeFileSync(
+      join(fx, 'ondemand', 'uses-babel.js'),
+      "const seen = new Map([['start', 1]]);\n" +
+        `require(${JSON.stringify(createRequire(join(ROOT, 'package.json')).resolve('@babel/core'))})\n` +
+        "  .loadPartialConfigAsync({ configFile: __dirname + '/babel.config.mjs', babelrc: false })\n" +
+        "  .then(() => console.log('config instrumented', globalThis.configInstrumented, seen.get('start')));\n",
+    );
+    // A REPL the program starts imports what is typed into it.
+    writeFileSync(join(fx, 'ondemand', 'console.js'), "require('node:repl').start({ prompt: '' });\n");
     writeFileSync(join(fx, 'ondemand', 'threads.js'), "console.log('threads', require('node:fs').readdirSync('/proc/self/task').length);\n");
   });
 
   it.each(['cli', 'require'] as const)('via %s: an import() in node_modules loads the program\'s ES module instrumented', (mode) => {
-    const r = run(mode, 'ondemand/via-package.js', nodeBin);
+    const r = warm(() => run(mode, 'ondemand/via-package.js', nodeBin));
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('instrumented true\n');
   });
@@ -132,15 +167,44 @@ describe.each(NODES)('ES modules reached from CommonJS, with %s', (nodeBin) => {
   // >= 24 mapsan's run in the thread (module.registerHooks), ahead of every module.register hook.
   it.each(['cli', 'require'] as const)("via %s: hooks the program registers itself keep their place before or after mapsan's", (mode) => {
     const major = Number(node(['-p', 'process.versions.node'], { cwd: fx, node: nodeBin }).stdout.split('.')[0]);
-    const r = run(mode, 'ondemand/own-hooks.js', nodeBin);
+    const r = warm(() => run(mode, 'ondemand/own-hooks.js', nodeBin));
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(`instrumented true hooks saw mapsan ${major < 24}\n`);
   });
 
   it.each(['cli', 'require'] as const)('via %s: an entry with export and no import runs instrumented', (mode) => {
-    const r = run(mode, 'ondemand/export-only.js', nodeBin);
+    const r = warm(() => run(mode, 'ondemand/export-only.js', nodeBin));
     expect(r.stderr).not.toMatch(/Error/); // Node warns that the package has no "type", as without mapsan
     expect(r.stdout).toBe('export-only 1 true\n');
+  });
+
+  it('an entry Node resolves to an ES module (a directory, a symlink) runs instrumented', () => {
+    expect(warm(() => mapsan(['.'], { cwd: join(fx, 'ondemand', 'app-dir'), env: { MAPSAN_CACHE_DIR: cache }, node: nodeBin })).stdout).toBe('dir 1 true\n');
+    expect(warm(() => run('require', 'ondemand/link.js', nodeBin)).stdout).toBe('link 1 true\n');
+  });
+
+  it('a TypeScript entry whose only module syntax is `export {}` loads', () => {
+    const r = warm(() => run('cli', 'ondemand/script.ts', nodeBin));
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.stdout).toBe('script.ts 2\n');
+  });
+
+  it("an import() in a preload ahead of mapsan's loads the program's ES module instrumented", () => {
+    const r = warm(() => node(['--require', './ondemand/early.js', '--require', REGISTER, 'ondemand/after-preload.js'], { cwd: fx, env: { MAPSAN_CACHE_DIR: cache }, node: nodeBin }));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('instrumented true\n');
+  });
+
+  it('a module first loaded during a transform, later used to import, loads ES modules instrumented', () => {
+    const r = mapsan(['ondemand/uses-babel.js'], { cwd: fx, env: { MAPSAN_CACHE: '0' }, node: nodeBin });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('config instrumented true 1\n');
+  });
+
+  it('a REPL the program starts imports ES modules instrumented', () => {
+    const input = "import('./esm/lib.mjs').then((ns) => console.log('instrumented', /_ms/.test(ns.bump.toString())))\n";
+    const r = warm(() => mapsan(['ondemand/console.js'], { cwd: fx, env: { MAPSAN_CACHE_DIR: cache }, node: nodeBin, input }));
+    expect(r.stdout).toContain('instrumented true');
   });
 
   it('code given with -e reaches ES modules instrumented', () => {
@@ -156,7 +220,7 @@ describe.each(NODES)('ES modules reached from CommonJS, with %s', (nodeBin) => {
   it.runIf(existsSync('/proc/self/task')).each(['cli', 'require'] as const)('via %s: a CommonJS program runs on as many threads as under node', (mode) => {
     const plain = node(['ondemand/threads.js'], { cwd: fx, node: nodeBin });
     expect(plain.stdout).toMatch(/^threads \d+\n$/);
-    expect(run(mode, 'ondemand/threads.js', nodeBin).stdout).toBe(plain.stdout);
+    expect(warm(() => run(mode, 'ondemand/threads.js', nodeBin)).stdout).toBe(plain.stdout);
   });
 });
 
