@@ -7,7 +7,7 @@
 //      user code;
 //   3. CommonJS: a pirates hook on Module._extensions for .js .cjs .ts .cts .mts;
 //   4. ES modules: module.register('./esm-hooks.mjs') (a load hook on Node's hooks thread), in the
-//      main thread of a program run from a file only once an ES module is about to load
+//      main thread of a program run from a file only once an ES module may load
 //      (esm-on-demand.ts), or on Node >= 24 the same hooks in this thread through
 //      module.registerHooks (esm-hooks-sync.ts);
 //   5. in the main thread, transform.js (what a transform-cache hit needs, not Babel) is loaded;
@@ -112,8 +112,8 @@ function installESM(): void {
     registerHooks?: import('./esm-hooks-sync.js').RegisterHooks;
   };
   // Node >= 24: the same hooks in this thread (esm-hooks-sync.ts says why); module.register starts
-  // Node's hooks thread and waits for it (35-60 ms of startup), so there it is registered on demand
-  // (esm-on-demand.ts).
+  // Node's hooks thread and waits for it (35-60 ms of startup), so before Node 24 it is registered
+  // on demand (esm-on-demand.ts).
   if (typeof M.registerHooks === 'function' && Number(process.versions.node.split('.')[0]) >= 24) {
     (require('./esm-hooks-sync.js') as typeof import('./esm-hooks-sync.js')).registerSyncHooks(M.registerHooks);
     return;
@@ -125,7 +125,7 @@ function installESM(): void {
   const pirates = require.resolve('pirates');
   const ours = (filename: string) => isOwnFile(filename) || filename === pirates;
   if (onDemand.loaderReachableUnseen(ours)) registerHooks();
-  else onDemand.registerOnDemand(registerHooks, isOwnFile);
+  else onDemand.registerOnDemand(registerHooks, ours);
 }
 
 function install(): void {
