@@ -11,10 +11,11 @@
 // (`mapsan: cache hit|miss <file>`), which the tests use to count hits.
 
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { debugLine } from './debug.js';
 
 export interface CacheEntry {
   code: string;
@@ -62,10 +63,7 @@ export function cacheKey(salt: string, filename: string, optionsJson: string, so
 }
 
 function debug(what: string, filename: string): void {
-  if (process.env.MAPSAN_DEBUG?.split(',').includes('cache')) {
-    // writeSync: works the same from the main thread, workers and Node's loader-hooks thread.
-    try { writeSync(2, `mapsan: cache ${what} ${filename}\n`); } catch { /* stderr closed */ }
-  }
+  debugLine('cache', `cache ${what} ${filename}`);
 }
 
 let dir: string | undefined;

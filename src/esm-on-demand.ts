@@ -42,15 +42,16 @@ type Loader = typeof Module & {
 };
 
 /**
- * Whether the ESM loader can be used before anything on-demand would see it coming. `ours(file)`:
- * the modules mapsan itself loaded so far.
+ * Why the ESM loader can be used before anything on-demand would see it coming, or null.
+ * `ours(file)`: the modules mapsan itself loaded so far.
  */
-export function loaderReachableUnseen(ours: (filename: string) => boolean): boolean {
-  if (!isMainThread) return true;
+export function loaderReachableUnseen(ours: (filename: string) => boolean): string | null {
+  if (!isMainThread) return 'at start, in a worker';
   const main = process.argv[1];
-  if ((process as { _eval?: unknown })._eval !== undefined || main === undefined || main === '-') return true;
-  if (LOADER_FLAGS.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`)) return true;
-  return Object.keys((Module as Loader)._cache).some((filename) => !ours(filename));
+  if ((process as { _eval?: unknown })._eval !== undefined || main === undefined || main === '-') return 'at start, for code not from a file';
+  if (LOADER_FLAGS.test(`${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`)) return 'at start, for the options';
+  const before = Object.keys((Module as Loader)._cache).find((filename) => !ours(filename));
+  return before === undefined ? null : `at start, after ${before}`;
 }
 
 function isModuleFile(file: string): boolean {
@@ -73,35 +74,40 @@ function isModuleEntry(main: unknown): boolean {
   return false;
 }
 
-/** Calls `register` at the first sign above; `ours(filename)`: mapsan's own modules, not signs. */
-export function registerOnDemand(register: () => void, ours: (filename: string) => boolean): void {
+/**
+ * Calls `register(why)` at the first sign above; `ours(filename)`: mapsan's own modules, not signs.
+ */
+export function registerOnDemand(register: (why: string) => void, ours: (filename: string) => boolean): void {
   const M = Module as Loader;
   const { runMain, register: programRegister } = M;
   const compile = M.prototype._compile;
   let done = false;
 
-  const now = (): void => {
+  const now = (why: string): void => {
     if (done) return;
     done = true;
     // Put back what no one wrapped since: nothing is left to watch.
     if (M.runMain === watchedRunMain) M.runMain = runMain;
     if (M.prototype._compile === watchedCompile) M.prototype._compile = compile;
     if (M.register === watchedRegister) M.register = programRegister;
-    register();
+    register(why);
   };
 
   function watchedRunMain(this: unknown, ...args: [main?: string, ...rest: unknown[]]): unknown {
-    if (isModuleEntry(args[0] ?? process.argv[1])) now();
+    const main = args[0] ?? process.argv[1];
+    if (isModuleEntry(main)) now(`for the entry ${main}`);
     return Reflect.apply(runMain, this, args);
   }
   function watchedCompile(this: unknown, ...args: [content: unknown, filename: unknown, ...rest: unknown[]]): unknown {
     // `done`: a wrapper put over this one since keeps it in the chain once the hooks are in.
     const [content, filename] = args;
-    if (!done && typeof content === 'string' && MAY_REACH_LOADER.test(content) && !(typeof filename === 'string' && ours(filename))) now();
+    if (!done && typeof content === 'string' && MAY_REACH_LOADER.test(content) && !(typeof filename === 'string' && ours(filename))) {
+      now(`for ${String(filename)}`);
+    }
     return Reflect.apply(compile, this, args);
   }
   function watchedRegister(this: unknown, ...args: unknown[]): unknown {
-    now();
+    now("before the program's own");
     return Reflect.apply(programRegister!, this, args);
   }
 

@@ -27,6 +27,7 @@ import { pathToFileURL } from 'node:url';
 import * as workerThreads from 'node:worker_threads';
 import { addHook } from 'pirates';
 import { OptionsError, parseOptions } from '../runtime/options.js';
+import { debugLine } from './debug.js';
 import { ESM_HOOKS_PATH, isOwnFile, RUNTIME_PATH } from './paths.js';
 
 const REGISTERED = Symbol.for('mapsan.register');
@@ -120,11 +121,15 @@ function installESM(): void {
   }
   const register = M.register;
   if (typeof register !== 'function') return; // Node < 20.6; engines says >= 20.19
-  const registerHooks = () => register(pathToFileURL(ESM_HOOKS_PATH).href, pathToFileURL(__filename));
+  const registerHooks = (why: string) => {
+    debugLine('esm', `ES module hooks registered ${why}`);
+    register(pathToFileURL(ESM_HOOKS_PATH).href, pathToFileURL(__filename));
+  };
   const onDemand = require('./esm-on-demand.js') as typeof import('./esm-on-demand.js');
   const pirates = require.resolve('pirates');
   const ours = (filename: string) => isOwnFile(filename) || filename === pirates;
-  if (onDemand.loaderReachableUnseen(ours)) registerHooks();
+  const unseen = onDemand.loaderReachableUnseen(ours);
+  if (unseen !== null) registerHooks(unseen);
   else onDemand.registerOnDemand(registerHooks, ours);
 }
 

@@ -215,6 +215,18 @@ describe.each(NODES)('ES modules reached from CommonJS, with %s', (nodeBin) => {
     expect(r.stdout).toBe('instrumented true\n');
   });
 
+  it('MAPSAN_DEBUG=esm says when module.register ran, and why (none on Node 24: in-thread hooks)', () => {
+    const major = Number(node(['-p', 'process.versions.node'], { cwd: fx, node: nodeBin }).stdout.split('.')[0]);
+    const env = { MAPSAN_CACHE_DIR: cache, MAPSAN_DEBUG: 'esm' };
+    const line = (why: string) => (major < 24 ? `mapsan: ES module hooks registered ${why}\n` : '');
+    expect(warm(() => mapsan(['ondemand/threads.js'], { cwd: fx, env, node: nodeBin })).stderr).toBe('');
+    expect(warm(() => mapsan(['ondemand/via-package.js'], { cwd: fx, env, node: nodeBin })).stderr).toBe(
+      line(`for ${join(fx, 'ondemand', 'node_modules', 'load-it', 'index.js')}`),
+    );
+    expect(mapsan(['esm/main.mjs'], { cwd: fx, env, node: nodeBin }).stderr).toBe(line(`for the entry ${join(fx, 'esm', 'main.mjs')}`));
+    expect(node(['--require', REGISTER, '-e', '1'], { cwd: fx, env, node: nodeBin }).stderr).toBe(line('at start, for code not from a file'));
+  });
+
   // Node's module-hooks thread takes 35-45 ms to start on Node 20: a program that loads no ES module
   // does not start it.
   it.runIf(existsSync('/proc/self/task')).each(['cli', 'require'] as const)('via %s: a CommonJS program runs on as many threads as under node', (mode) => {
