@@ -93,7 +93,10 @@ describe.each(NODES)('ES modules reached from CommonJS, with %s', (nodeBin) => {
     return f();
   };
   const LIB_URL = "require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'esm', 'lib.mjs')).href";
+  /** nodeBin's major version: on 24 and later mapsan's ES module hooks run in the thread. */
+  let major = 0;
   beforeAll(() => {
+    major = Number(node(['-p', 'process.versions.node'], { cwd: fx, node: nodeBin }).stdout.split('.')[0]);
     if (existsSync(join(fx, 'ondemand'))) return; // written for the first Node
     const pkg = join(fx, 'ondemand', 'node_modules', 'load-it');
     mkdirSync(pkg, { recursive: true });
@@ -166,7 +169,6 @@ describe.each(NODES)('ES modules reached from CommonJS, with %s', (nodeBin) => {
   // program's module.register hooks (which get mapsan's output from nextLoad) on Node < 24; on Node
   // >= 24 mapsan's run in the thread (module.registerHooks), ahead of every module.register hook.
   it.each(['cli', 'require'] as const)("via %s: hooks the program registers itself keep their place before or after mapsan's", (mode) => {
-    const major = Number(node(['-p', 'process.versions.node'], { cwd: fx, node: nodeBin }).stdout.split('.')[0]);
     const r = warm(() => run(mode, 'ondemand/own-hooks.js', nodeBin));
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(`instrumented true hooks saw mapsan ${major < 24}\n`);
@@ -216,7 +218,6 @@ describe.each(NODES)('ES modules reached from CommonJS, with %s', (nodeBin) => {
   });
 
   it('MAPSAN_DEBUG=esm says when module.register ran, and why (none on Node 24: in-thread hooks)', () => {
-    const major = Number(node(['-p', 'process.versions.node'], { cwd: fx, node: nodeBin }).stdout.split('.')[0]);
     const env = { MAPSAN_CACHE_DIR: cache, MAPSAN_DEBUG: 'esm' };
     const line = (why: string) => (major < 24 ? `mapsan: ES module hooks registered ${why}\n` : '');
     expect(warm(() => mapsan(['ondemand/threads.js'], { cwd: fx, env, node: nodeBin })).stderr).toBe('');
