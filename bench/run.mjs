@@ -76,6 +76,11 @@ export class Cache${'$'}{i} {
   writeFileSync(file, "const m = new Map([['a', 1]]);\nconsole.log(m.get('a'));\n");
   const [plain, hit] = paired(5, () => run([file]).ms, () => run([cli, file]).ms);
   row('startup, cache hit, over plain node', `+${fmt(hit - plain, 0)} ms (${fmt(plain, 0)} → ${fmt(hit, 0)})`, '< 100 ms', hit - plain < 100);
+  // The same with a large dependency: node_modules files are not transformed, but every require
+  // passes mapsan's hooks, and Node reads the .map a package ships wherever source maps are on.
+  const deps = join(root, 'bench', 'requires-babel.js');
+  const [dPlain, dHit] = paired(5, () => run([deps]).ms, () => run([cli, deps]).ms);
+  row('  same, requiring @babel/core (~200 files that ship source maps)', `+${fmt(dHit - dPlain, 0)} ms (${fmt(dPlain, 0)} → ${fmt(dHit, 0)})`, 'context', true);
 }
 
 // --- one Map operation --------------------------------------------------------------------------------

@@ -11,8 +11,8 @@
 //      (esm-on-demand.ts), or on Node >= 24 the same hooks in this thread through
 //      module.registerHooks (esm-hooks-sync.ts);
 //   5. in the main thread, transform.js (what a transform-cache hit needs, not Babel) is loaded;
-//   6. process.setSourceMapsEnabled(true), before any instrumented module loads, so stacks show
-//      original lines (enabling it later does nothing for modules already loaded).
+//   6. source maps on (enableSourceMaps), before any instrumented module loads, so stacks show
+//      original lines (enabling them later does nothing for modules already loaded).
 // Source maps come last on purpose: while they are on, Node reads and parses the .map file of every
 // module it compiles (Node 20 and 24 do it at compile time), 5-10 ms for mapsan's own ~45 modules
 // on every start; their frames are dropped from reports anyway (report/stack.ts works on raw call
@@ -148,7 +148,31 @@ function install(): void {
     require('./transform.js');
     require('./package-type.js');
   }
-  process.setSourceMapsEnabled(true);
+  enableSourceMaps();
+}
+
+type SourceMapsSupport = {
+  getSourceMapsSupport?: () => { enabled: boolean };
+  setSourceMapsSupport?: (enabled: boolean, options?: { nodeModules?: boolean }) => void;
+};
+
+/**
+ * Source maps for the files mapsan transforms. Where Node can leave node_modules out
+ * (module.setSourceMapsSupport, Node >= 22.14), it is left out, as in plain node: mapsan never
+ * transforms a file there, and with it in, Node reads, parses and indexes the .map of every package
+ * file it loads (`require('@babel/core')`, ~200 files that ship maps: +34 ms on Node 24) and maps
+ * the stacks of errors thrown there, which plain node prints unmapped. (Eval'd code with a
+ * sourceMappingURL is mapped whenever maps are on: Node 24.21 has no working switch for it.) A
+ * program run with --enable-source-maps, or that turned maps on before mapsan loaded, keeps its own
+ * setting.
+ */
+function enableSourceMaps(): void {
+  const { getSourceMapsSupport, setSourceMapsSupport } = Module as unknown as SourceMapsSupport;
+  if (typeof setSourceMapsSupport !== 'function' || typeof getSourceMapsSupport !== 'function') {
+    process.setSourceMapsEnabled(true);
+    return;
+  }
+  if (!getSourceMapsSupport().enabled) setSourceMapsSupport(true, { nodeModules: false });
 }
 
 const state = globalThis as { [REGISTERED]?: boolean };

@@ -291,6 +291,54 @@ describe('input source maps', () => {
   });
 });
 
+// A package in node_modules, which mapsan never transforms, keeps the stacks plain node gives it:
+// Node >= 22.14 lets source maps be turned on for the other files only.
+describe.each(NODES)('source maps of code mapsan does not transform, with %s', (nodeBin) => {
+  let filtered = false;
+  beforeAll(() => {
+    filtered = node(['-p', "typeof require('node:module').setSourceMapsSupport"], { cwd: fx, node: nodeBin }).stdout.trim() === 'function';
+    if (existsSync(join(fx, 'mapped'))) return; // written for the first Node
+    const babel = createRequire(join(ROOT, 'package.json'))('@babel/core') as typeof import('@babel/core');
+    const compiled = babel.transformSync("export function explode(): never {\n  throw new Error('boom');\n}\n", {
+      filename: join(fx, 'mapped', 'src.ts'),
+      sourceFileName: 'src.ts',
+      configFile: false,
+      babelrc: false,
+      compact: true,
+      sourceMaps: true,
+      presets: [require.resolve('@babel/preset-typescript', { paths: [ROOT] })],
+      plugins: [require.resolve('@babel/plugin-transform-modules-commonjs', { paths: [ROOT] })],
+    })!;
+    const pkg = join(fx, 'mapped', 'node_modules', 'mapped');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, 'index.js'), compiled.code + '\n//# sourceMappingURL=index.js.map\n');
+    writeFileSync(join(pkg, 'index.js.map'), JSON.stringify(compiled.map));
+    writeFileSync(
+      join(fx, 'mapped', 'main.js'),
+      [
+        'const frame = (f) => { try { f(); } catch (e) { return e.stack.split("\\n")[1].trim(); } };',
+        "console.log('package', frame(require('mapped').explode));",
+        "const m = new Map([['k', 1]]);",
+        "console.log('own', m.get('k'));",
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints the same stack frames as plain node, and maps them under --enable-source-maps as node does', ({ skip }) => {
+    if (!filtered) skip('Node < 22.14: source maps are on for every file (README, Limits)');
+    const o = { cwd: join(fx, 'mapped'), env: { MAPSAN_CACHE_DIR: cache }, node: nodeBin };
+    const plain = node(['main.js'], o);
+    expect(plain.stdout).toMatch(/^package at explode \(.*index\.js:\d+:\d+\)\nown 1\n$/);
+    const r = mapsan(['main.js'], o);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(plain.stdout);
+    const mapped = node(['--enable-source-maps', 'main.js'], o);
+    expect(mapped.stdout).toMatch(/^package at explode \(.*src\.ts:2:9\)\nown 1\n$/);
+    expect(node(['--enable-source-maps', '--require', REGISTER, 'main.js'], o).stdout).toBe(mapped.stdout);
+  });
+});
+
 describe('@babel/core resolution', () => {
   function project(): string {
     const dir = tempDir('mapsan-babel-');
