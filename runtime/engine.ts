@@ -10,6 +10,7 @@ import { writeSync } from 'node:fs';
 import { dm, enter, fa, gr, leave, ret } from './activation.js';
 import { config } from './config.js';
 import { aw, installHooks, patchRealmPromise } from './hooks.js';
+import { trackIteratorHelpers } from './iterator-sources.js';
 import { createMapOps, type MapOps } from './map-ops.js';
 import { OptionsError, parseOptions } from './options.js';
 import { ENGINE_REALM, realmOriginals } from './originals.js';
@@ -48,8 +49,12 @@ function apiFor(realm: typeof globalThis): Api {
   const cached = holder[API];
   if (cached !== undefined) return cached;
   const own = realm === globalThis;
-  const api = makeApi(createMapOps(own ? ENGINE_REALM : realmOriginals(realm)));
-  if (!own) patchRealmPromise(realm.Promise);
+  const originals = own ? ENGINE_REALM : realmOriginals(realm);
+  const api = makeApi(createMapOps(originals));
+  if (!own) {
+    patchRealmPromise(realm.Promise);
+    trackIteratorHelpers(originals.iteratorProto);
+  }
   // Not enumerable: the test runner's view of its global stays as it was.
   Object.defineProperty(realm, API, { value: api, configurable: true, writable: false, enumerable: false });
   return api;
@@ -64,6 +69,7 @@ function start(): Engine {
     configureReports(options, validateReportOptions(options));
     installExitHandler();
     installHooks();
+    trackIteratorHelpers(ENGINE_REALM.iteratorProto);
     installThreads();
   } catch (error) {
     if (!(error instanceof OptionsError)) throw error;

@@ -12,6 +12,7 @@ import { config } from './config.js';
 import { internalError } from './failsafe.js';
 import { callWithThis, isMap, isMapIterator, reflectApply, type RealmOriginals } from './originals.js';
 import { clearAll, iterationStep, membershipRead, membershipWrite, read, startIteration, write } from './rules.js';
+import { helpers, iteratorMaps } from './iterator-sources.js';
 import { Iteration, MapShadow } from './shadow.js';
 import { calleeText } from './sites.js';
 import { Stamp } from './tags.js';
@@ -79,11 +80,6 @@ function recordMembershipRead(map: AnyMap, op: string, s: number): void {
   }
 }
 
-// Iterators made by keys()/values()/entries()/[Symbol.iterator]() stay the real iterators (identity,
-// util.inspect and toString unchanged); a consumer that the plugin wraps (`iter`) attributes their
-// steps to the Map and site remembered here. One table for all realms.
-const iteratorMaps = new WeakMap<object, AnyMap>();
-
 // An iterator the program steps by hand (`it.next()`) is one iteration, from its first step to the
 // result that is done; after that, V8 has let go of the Map and a step observes nothing, so the
 // iterator leaves iteratorMaps.
@@ -125,6 +121,8 @@ export function createMapOps(realm: RealmOriginals) {
     mapSet,
     mapSize,
     mapValues,
+    helperNext,
+    helperReturn,
     TypeError,
   } = realm;
 
@@ -220,8 +218,10 @@ export function createMapOps(realm: RealmOriginals) {
   const iterator = makeIterator(MAP.iterator, mapEntries, 'iterate');
 
   function next(r: unknown, m: unknown, s: number): unknown {
-    if (m !== MAP.next || !config.enabled) return callThrough(r, m, s, NO_ARGS);
-    const result = mapIteratorNext(r);
+    let result: IteratorResult<unknown>;
+    if (m === MAP.next && config.enabled) result = mapIteratorNext(r);
+    else if (m === MAP.helperNext && m !== null && config.enabled) result = helperNext!(r);
+    else return callThrough(r, m, s, NO_ARGS);
     recordHandStep(r as object, result, s);
     return result;
   }
@@ -242,6 +242,9 @@ export function createMapOps(realm: RealmOriginals) {
     if (isMapIterator(v)) {
       const map = iteratorMaps.get(v as object);
       if (map !== undefined) return new IterationView(map, v as Iterator<unknown>, s);
+    } else if (helpers.overMaps && typeof v === 'object' && v !== null) {
+      const map = iteratorMaps.get(v);
+      if (map !== undefined) return new HelperIterationView(map, v as Iterator<unknown>, s);
     }
     return v;
   }
@@ -252,7 +255,7 @@ export function createMapOps(realm: RealmOriginals) {
     private shadow: MapShadow | null = null;
     constructor(
       private readonly map: AnyMap,
-      private source: Iterator<unknown> | null,
+      protected source: Iterator<unknown> | null,
       private readonly site: number,
     ) {}
     [Symbol.iterator](): this {
@@ -266,7 +269,7 @@ export function createMapOps(realm: RealmOriginals) {
       return this;
     }
     next(): IteratorResult<unknown> {
-      const result = mapIteratorNext(this.source);
+      const result = this.step(this.source);
       if (this.iteration !== null && config.enabled) {
         try {
           iterationStep(this.shadow!, this.iteration);
@@ -275,6 +278,20 @@ export function createMapOps(realm: RealmOriginals) {
         }
       }
       return result;
+    }
+    protected step(source: unknown): IteratorResult<unknown> {
+      return mapIteratorNext(source);
+    }
+  }
+
+  /** The same over an iterator helper: its own steps, and a consumer that stops early (`break`)
+   *  closes it, as it would the helper itself. */
+  class HelperIterationView extends IterationView {
+    protected step(source: unknown): IteratorResult<unknown> {
+      return helperNext!(source);
+    }
+    return(): unknown {
+      return helperReturn!(this.source);
     }
   }
 
@@ -291,6 +308,7 @@ export function createMapOps(realm: RealmOriginals) {
     [MAP.iterator, (r, m, s) => iterator(r, m, s)],
     [MAP.next, (r, m, s) => next(r, m, s)],
   ]);
+  if (MAP.helperNext !== null) BY_METHOD.set(MAP.helperNext, (r, m, s) => next(r, m, s));
 
   /** Any other arity, spread arguments, `Map.prototype.get.call(m, k)`: the op is the method's. */
   function apply(r: unknown, m: unknown, s: number, args: unknown[]): unknown {
