@@ -11,7 +11,7 @@ import { dm, enter, fa, gr, leave, ret } from './activation.js';
 import { config } from './config.js';
 import { aw, installHooks, patchRealmPromise } from './hooks.js';
 import { trackIteratorHelpers } from './iterator-sources.js';
-import { createMapOps, type MapOps } from './map-ops.js';
+import { createMapOps, helperSourceSteps, type MapOps } from './map-ops.js';
 import { OptionsError, parseOptions } from './options.js';
 import { ENGINE_REALM, realmOriginals } from './originals.js';
 import { configureReports, installExitHandler, validateReportOptions } from './report/index.js';
@@ -53,7 +53,7 @@ function apiFor(realm: typeof globalThis): Api {
   const api = makeApi(createMapOps(originals));
   if (!own) {
     patchRealmPromise(realm.Promise);
-    trackIteratorHelpers(originals.iteratorProto);
+    trackIteratorHelpers(originals.iteratorProto, helperSourceSteps(originals));
   }
   // Not enumerable: the test runner's view of its global stays as it was.
   Object.defineProperty(realm, API, { value: api, configurable: true, writable: false, enumerable: false });
@@ -69,7 +69,7 @@ function start(): Engine {
     configureReports(options, validateReportOptions(options));
     installExitHandler();
     installHooks();
-    trackIteratorHelpers(ENGINE_REALM.iteratorProto);
+    trackIteratorHelpers(ENGINE_REALM.iteratorProto, helperSourceSteps(ENGINE_REALM));
     installThreads();
   } catch (error) {
     if (!(error instanceof OptionsError)) throw error;

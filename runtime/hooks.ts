@@ -20,6 +20,7 @@ import { types } from 'node:util';
 import { EMPTY_CLOCK, join, joinAll, VectorClock } from './clock.js';
 import { current, rootToken, setToken, Token } from './context.js';
 import { directPromiseHooks } from './direct-promise-hooks.js';
+import { interpose } from './interpose.js';
 import { Context, Segment } from './segment.js';
 import { type JoinInputs, PromiseTags, ResourceTags } from './tags.js';
 
@@ -118,22 +119,18 @@ function joinedSettle(seg: Segment, pending: JoinInputs): Segment {
 }
 
 function patchJoiningCombinator(P: PromiseConstructor, name: 'all' | 'allSettled'): void {
-  const original = P[name] as (this: unknown, iterable: unknown) => unknown;
-  const patched = {
-    [name](this: unknown, iterable: unknown): unknown {
-      const outer = collecting;
-      const inputs: unknown[] = [];
-      collecting = inputs;
-      try {
-        const result = Reflect.apply(original, this, [iterable]);
-        if (isPromise(result)) PromiseTags.setJoins(result as object, inputs as object[]);
-        return result;
-      } finally {
-        collecting = outer;
-      }
-    },
-  }[name];
-  Object.defineProperty(P, name, { value: patched, writable: true, configurable: true, enumerable: false });
+  interpose(P, name, (original, self, args) => {
+    const outer = collecting;
+    const inputs: unknown[] = [];
+    collecting = inputs;
+    try {
+      const result = Reflect.apply(original, self, args);
+      if (isPromise(result)) PromiseTags.setJoins(result as object, inputs as object[]);
+      return result;
+    } finally {
+      collecting = outer;
+    }
+  });
 }
 
 // Each realm has its own Promise (a Jest test file runs in a `vm` context): the engine patches the

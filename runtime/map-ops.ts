@@ -10,9 +10,9 @@
 // with the realm's method, one call of it, then recording into the one shared engine.
 import { config } from './config.js';
 import { internalError } from './failsafe.js';
+import { IteratorSource, iteratorSources } from './iterator-sources.js';
 import { callWithThis, isMap, isMapIterator, reflectApply, type RealmOriginals } from './originals.js';
 import { clearAll, iterationStep, membershipRead, membershipWrite, read, startIteration, write } from './rules.js';
-import { helpers, iteratorMaps } from './iterator-sources.js';
 import { Iteration, MapShadow } from './shadow.js';
 import { calleeText } from './sites.js';
 import { Stamp } from './tags.js';
@@ -82,21 +82,44 @@ function recordMembershipRead(map: AnyMap, op: string, s: number): void {
 
 // An iterator the program steps by hand (`it.next()`) is one iteration, from its first step to the
 // result that is done; after that, V8 has let go of the Map and a step observes nothing, so the
-// iterator leaves iteratorMaps.
+// iterator leaves iteratorSources. An iterator helper's steps of its source count the same
+// (iterator-sources.ts).
 const steppedByHand = new WeakMap<object, Iteration>();
 
 function recordHandStep(it: object, result: IteratorResult<unknown>, s: number): void {
   try {
-    const map = iteratorMaps.get(it);
-    if (map === undefined) return;
-    const shadow = shadowOf(map);
+    const source = iteratorSources.get(it);
+    if (source === undefined) return;
+    const shadow = shadowOf(source.map);
     let iteration = steppedByHand.get(it);
     if (iteration === undefined) steppedByHand.set(it, (iteration = startIteration(shadow, s)));
     iterationStep(shadow, iteration);
-    if (result.done === true) iteratorMaps.delete(it);
+    if (result.done === true) iteratorSources.delete(it);
   } catch (e) {
     internalError(e);
   }
+}
+
+/**
+ * For trackIteratorHelpers: the `next` to lend to a Map iterator of the program (one that
+ * keys/values/entries/[Symbol.iterator] made, not yet done) while an iterator helper is made over
+ * it, so that the helper's steps of it are recorded, as steps by hand at the site that made it.
+ * Undefined when the helper would not step it with the original `next` (the program put its own on
+ * the iterator or on %MapIteratorPrototype%).
+ */
+export function helperSourceSteps(realm: RealmOriginals): (source: unknown) => (() => unknown) | undefined {
+  const { MAP, mapIteratorNext, mapIteratorProto } = realm;
+  return (source) => {
+    if (!config.enabled || typeof source !== 'object' || source === null) return undefined;
+    const from = iteratorSources.get(source);
+    if (from === undefined || Object.hasOwn(source, 'next')) return undefined;
+    if (Object.getOwnPropertyDescriptor(mapIteratorProto, 'next')?.value !== MAP.next) return undefined;
+    return function next(this: unknown): unknown {
+      const result = mapIteratorNext(this);
+      recordHandStep(this as object, result, from.site);
+      return result;
+    };
+  };
 }
 
 // Every generator's `next()` goes through `next`: with no arguments, the method is called by
@@ -121,8 +144,6 @@ export function createMapOps(realm: RealmOriginals) {
     mapSet,
     mapSize,
     mapValues,
-    helperNext,
-    helperReturn,
     TypeError,
   } = realm;
 
@@ -207,7 +228,7 @@ export function createMapOps(realm: RealmOriginals) {
       if (m !== original || !config.enabled) return callThrough(r, m, s, NO_ARGS);
       const it = make(r);
       recordMembershipRead(r as AnyMap, op, s);
-      iteratorMaps.set(it, r as AnyMap);
+      iteratorSources.set(it, new IteratorSource(r as AnyMap, s));
       return it;
     };
   }
@@ -218,10 +239,8 @@ export function createMapOps(realm: RealmOriginals) {
   const iterator = makeIterator(MAP.iterator, mapEntries, 'iterate');
 
   function next(r: unknown, m: unknown, s: number): unknown {
-    let result: IteratorResult<unknown>;
-    if (m === MAP.next && config.enabled) result = mapIteratorNext(r);
-    else if (m === MAP.helperNext && m !== null && config.enabled) result = helperNext!(r);
-    else return callThrough(r, m, s, NO_ARGS);
+    if (m !== MAP.next || !config.enabled) return callThrough(r, m, s, NO_ARGS);
+    const result = mapIteratorNext(r);
     recordHandStep(r as object, result, s);
     return result;
   }
@@ -240,11 +259,8 @@ export function createMapOps(realm: RealmOriginals) {
       return new IterationView(v, null, s);
     }
     if (isMapIterator(v)) {
-      const map = iteratorMaps.get(v as object);
-      if (map !== undefined) return new IterationView(map, v as Iterator<unknown>, s);
-    } else if (helpers.overMaps && typeof v === 'object' && v !== null) {
-      const map = iteratorMaps.get(v);
-      if (map !== undefined) return new HelperIterationView(map, v as Iterator<unknown>, s);
+      const source = iteratorSources.get(v as object);
+      if (source !== undefined) return new IterationView(source.map, v as Iterator<unknown>, s);
     }
     return v;
   }
@@ -255,7 +271,7 @@ export function createMapOps(realm: RealmOriginals) {
     private shadow: MapShadow | null = null;
     constructor(
       private readonly map: AnyMap,
-      protected source: Iterator<unknown> | null,
+      private source: Iterator<unknown> | null,
       private readonly site: number,
     ) {}
     [Symbol.iterator](): this {
@@ -269,7 +285,7 @@ export function createMapOps(realm: RealmOriginals) {
       return this;
     }
     next(): IteratorResult<unknown> {
-      const result = this.step(this.source);
+      const result = mapIteratorNext(this.source);
       if (this.iteration !== null && config.enabled) {
         try {
           iterationStep(this.shadow!, this.iteration);
@@ -278,20 +294,6 @@ export function createMapOps(realm: RealmOriginals) {
         }
       }
       return result;
-    }
-    protected step(source: unknown): IteratorResult<unknown> {
-      return mapIteratorNext(source);
-    }
-  }
-
-  /** The same over an iterator helper: its own steps, and a consumer that stops early (`break`)
-   *  closes it, as it would the helper itself. */
-  class HelperIterationView extends IterationView {
-    protected step(source: unknown): IteratorResult<unknown> {
-      return helperNext!(source);
-    }
-    return(): unknown {
-      return helperReturn!(this.source);
     }
   }
 
@@ -308,7 +310,6 @@ export function createMapOps(realm: RealmOriginals) {
     [MAP.iterator, (r, m, s) => iterator(r, m, s)],
     [MAP.next, (r, m, s) => next(r, m, s)],
   ]);
-  if (MAP.helperNext !== null) BY_METHOD.set(MAP.helperNext, (r, m, s) => next(r, m, s));
 
   /** Any other arity, spread arguments, `Map.prototype.get.call(m, k)`: the op is the method's. */
   function apply(r: unknown, m: unknown, s: number, args: unknown[]): unknown {

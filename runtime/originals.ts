@@ -15,17 +15,10 @@ const uncurry = Function.prototype.bind.bind(Function.prototype.call) as <A exte
 
 type RealmGlobal = { Map: MapConstructor; TypeError: TypeErrorConstructor };
 
-type Step = () => IteratorResult<unknown>;
-
 export function realmOriginals(realm: RealmGlobal) {
   const proto = realm.Map.prototype;
-  const mapIterator = proto.entries.call(new realm.Map());
-  const iteratorNext = Object.getPrototypeOf(mapIterator).next as Step;
-  // Iterator helpers (`m.keys().filter(f)`, Node 22+): their shared prototype, found on a helper
-  // made over an empty iterator.
-  const iteratorProto = Object.getPrototypeOf(Object.getPrototypeOf(mapIterator)) as Record<string, unknown>;
-  const makeHelper = iteratorProto.map as ((this: unknown, f: (x: unknown) => unknown) => object) | undefined;
-  const helperProto = typeof makeHelper === 'function' ? (Object.getPrototypeOf(makeHelper.call(mapIterator, (x) => x)) as { next: Step; return: Step }) : null;
+  const mapIteratorProto = Object.getPrototypeOf(proto.entries.call(new realm.Map())) as { next: () => IteratorResult<unknown> };
+  const iteratorNext = mapIteratorProto.next;
   return {
     MAP: {
       get: proto.get,
@@ -40,13 +33,7 @@ export function realmOriginals(realm: RealmGlobal) {
       iterator: proto[Symbol.iterator],
       /** A Map iterator's: a program that steps one by hand iterates the Map. */
       next: iteratorNext,
-      /** An iterator helper's (null before Node 22): one over a Map iterator walks the Map too. */
-      helperNext: helperProto?.next ?? null,
     },
-    /** %IteratorPrototype%, which holds the helper methods (map, filter, ...). */
-    iteratorProto,
-    helperNext: helperProto === null ? null : uncurry(helperProto.next),
-    helperReturn: helperProto === null ? null : uncurry(helperProto.return),
     mapGet: uncurry(proto.get),
     mapSet: uncurry(proto.set),
     mapHas: uncurry(proto.has),
@@ -58,6 +45,9 @@ export function realmOriginals(realm: RealmGlobal) {
     mapEntries: uncurry(proto.entries),
     mapSize: uncurry(Object.getOwnPropertyDescriptor(proto, 'size')!.get! as () => number),
     mapIteratorNext: uncurry(iteratorNext),
+    /** %MapIteratorPrototype%, and above it %IteratorPrototype%, which holds the iterator helpers. */
+    mapIteratorProto: mapIteratorProto as object,
+    iteratorProto: Object.getPrototypeOf(mapIteratorProto) as object,
     /** A TypeError the program can catch with its own `instanceof TypeError`. */
     TypeError: realm.TypeError,
   };

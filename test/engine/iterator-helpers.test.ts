@@ -1,6 +1,6 @@
 // Iterator helpers over a Map iterator (`m.keys().filter(f)`, Node 22+), through the real plugin and
-// CLI: stepped across awaits, by a for...of or by hand, they iterate the Map (race-model.md,
-// iteration-during-mutation).
+// CLI: their steps of the Map iterator, driven by a for...of or by hand across awaits, iterate the
+// Map (race-model.md, iteration-during-mutation).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ describe.skipIf(!helpers)('iterator helpers over Map iterators', () => {
     });
   }
 
-  it('norace-iterator-helpers: own mutations, atomic consumers, and every value, break and error as without mapsan', () => {
+  it('norace-iterator-helpers: own mutations, atomic consumers, steps that do not read the Map, and all the program sees as without mapsan', () => {
     const { plain, r, races } = runFixture('norace-iterator-helpers.js');
     expect(plain.status).toBe(0);
     expect(r.stdout).toBe(plain.stdout);
@@ -30,13 +30,14 @@ describe.skipIf(!helpers)('iterator helpers over Map iterators', () => {
 
   it('a frozen Iterator.prototype: the program runs as without mapsan, its helpers unseen', () => {
     const freeze = join(mkdtempSync(join(tmpdir(), 'mapsan-frozen-')), 'freeze.js');
-    writeFileSync(freeze, 'Object.freeze(Iterator.prototype);\n');
+    writeFileSync(freeze, "console.log('frozen', Object.isFrozen(Object.freeze(Iterator.prototype)));\n");
     const root = join(__dirname, '..', '..');
     const fixture = join(root, 'test', 'fixtures', 'engine', 'norace-iterator-helpers.js');
     const run = (args: string[]) => spawnSync(process.execPath, ['--require', freeze, ...args, fixture], { encoding: 'utf8', env: { ...process.env, MAPSAN_CACHE: '0' } });
     const plain = run([]);
     const r = run([join(root, 'bin', 'mapsan.js')]);
-    expect(plain.stdout).toContain('writable: false');
+    expect(plain.status).toBe(0);
+    expect(plain.stdout).toMatch(/^frozen true\n/);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(plain.stdout);
     expect(r.status).toBe(0);
