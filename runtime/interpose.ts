@@ -6,16 +6,15 @@
 // more stack frame, this module's.
 type Around = (original: (...args: unknown[]) => unknown, self: unknown, args: unknown[]) => unknown;
 
-/** Replaces `holder[name]`, an own data property holding a function; false if it cannot (absent,
- *  a getter, or a frozen holder: a hardened realm keeps its built-ins). */
-export function interpose(holder: object, name: string, around: Around): boolean {
+/** Replaces `holder[name]`, an own data property holding a function. Left as it is when absent, a
+ *  getter, or on a frozen holder (a hardened realm keeps its built-ins). */
+export function interpose(holder: object, name: string, around: Around): void {
   const desc = Object.getOwnPropertyDescriptor(holder, name);
-  if (desc === undefined || typeof desc.value !== 'function') return false;
+  if (desc === undefined || typeof desc.value !== 'function') return;
   const proxy = new Proxy(desc.value as (...args: unknown[]) => unknown, { apply: around });
   try {
     Object.defineProperty(holder, name, { ...desc, value: proxy });
-    return true;
   } catch {
-    return false;
+    // frozen
   }
 }
