@@ -21,6 +21,7 @@ import { EMPTY_CLOCK, join, joinAll, VectorClock } from './clock.js';
 import { current, rootToken, setToken, Token } from './context.js';
 import { directPromiseHooks } from './direct-promise-hooks.js';
 import { interpose } from './interpose.js';
+import { reflectApply } from './originals.js';
 import { Context, Segment } from './segment.js';
 import { type JoinInputs, PromiseTags, ResourceTags } from './tags.js';
 
@@ -124,7 +125,7 @@ function patchJoiningCombinator(P: PromiseConstructor, name: 'all' | 'allSettled
     const inputs: unknown[] = [];
     collecting = inputs;
     try {
-      const result = Reflect.apply(original, self, args);
+      const result = reflectApply(original, self, args);
       if (isPromise(result)) PromiseTags.setJoins(result as object, inputs as object[]);
       return result;
     } finally {

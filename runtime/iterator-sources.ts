@@ -3,6 +3,11 @@
 // unchanged); a consumer that the plugin wraps (`iter`) or a `next()` it rewrites attributes their
 // steps to the Map remembered here. One table for all realms.
 import { interpose } from './interpose.js';
+import { reflectApply } from './originals.js';
+
+// Captured: these run when the program makes a helper, and the program may have replaced the globals.
+const { defineProperty, getOwnPropertyDescriptor } = Object;
+const { deleteProperty } = Reflect;
 
 export class IteratorSource {
   constructor(
@@ -31,13 +36,18 @@ export function trackIteratorHelpers(iteratorProto: object, recordingNext: (sour
   if (tracked.has(iteratorProto)) return;
   tracked.add(iteratorProto);
   for (const name of LAZY_HELPERS) {
+    // take and drop convert their argument to a number before they read `next`: an object's valueOf
+    // would run while the `next` is lent and could see it, so a helper made so is left unseen. map,
+    // filter and flatMap only check that theirs is callable, which runs none of the program's code.
+    const converts = name === 'take' || name === 'drop';
     interpose(iteratorProto, name, (original, self, args) => {
-      const next = recordingNext(self);
-      if (next === undefined || !lend(self as object, next)) return Reflect.apply(original, self, args);
+      const arg = args[0];
+      const next = converts && ((typeof arg === 'object' && arg !== null) || typeof arg === 'function') ? undefined : recordingNext(self);
+      if (next === undefined || !lend(self as object, next)) return reflectApply(original, self, args);
       try {
-        return Reflect.apply(original, self, args);
+        return reflectApply(original, self, args);
       } finally {
-        delete (self as { next?: unknown }).next;
+        if (getOwnPropertyDescriptor(self, 'next')?.value === next) deleteProperty(self as object, 'next');
       }
     });
   }
@@ -45,7 +55,7 @@ export function trackIteratorHelpers(iteratorProto: object, recordingNext: (sour
 
 function lend(source: object, next: () => unknown): boolean {
   try {
-    Object.defineProperty(source, 'next', { value: next, writable: true, configurable: true, enumerable: false });
+    defineProperty(source, 'next', { value: next, writable: true, configurable: true, enumerable: false });
     return true;
   } catch {
     return false; // a frozen iterator: its helper steps it unseen

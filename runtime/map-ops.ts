@@ -100,20 +100,25 @@ function recordHandStep(it: object, result: IteratorResult<unknown>, s: number):
   }
 }
 
+// Captured: helperSourceSteps runs when the program makes an iterator helper.
+const { hasOwn, getPrototypeOf, getOwnPropertyDescriptor } = Object;
+
 /**
  * For trackIteratorHelpers: the `next` to lend to a Map iterator of the program (one that
  * keys/values/entries/[Symbol.iterator] made, not yet done) while an iterator helper is made over
  * it, so that the helper's steps of it are recorded, as steps by hand at the site that made it.
- * Undefined when the helper would not step it with the original `next` (the program put its own on
- * the iterator or on %MapIteratorPrototype%).
+ * Undefined when the helper would not step it with the original `next`: the program gave the
+ * iterator a `next` of its own or another prototype, or replaced %MapIteratorPrototype%'s.
  */
 export function helperSourceSteps(realm: RealmOriginals): (source: unknown) => (() => unknown) | undefined {
   const { MAP, mapIteratorNext, mapIteratorProto } = realm;
   return (source) => {
     if (!config.enabled || typeof source !== 'object' || source === null) return undefined;
     const from = iteratorSources.get(source);
-    if (from === undefined || Object.hasOwn(source, 'next')) return undefined;
-    if (Object.getOwnPropertyDescriptor(mapIteratorProto, 'next')?.value !== MAP.next) return undefined;
+    // The `next` the helper would read: looked up as V8 would, by hand, so that no getter or Proxy
+    // trap of the program's runs (a remembered iterator is a real Map iterator, never a Proxy).
+    if (from === undefined || hasOwn(source, 'next') || getPrototypeOf(source) !== mapIteratorProto) return undefined;
+    if (getOwnPropertyDescriptor(mapIteratorProto, 'next')?.value !== MAP.next) return undefined;
     return function next(this: unknown): unknown {
       const result = mapIteratorNext(this);
       recordHandStep(this as object, result, from.site);
