@@ -101,6 +101,7 @@ export function handOff(x: unknown): void {
   if (typeof x === 'object' && x !== null && isPromise(x)) handoffs.set(x, current.ctx.seg);
 }
 const isPromise = types.isPromise;
+const isProxy = types.isProxy;
 
 let inThenableJob = false;
 
@@ -143,21 +144,70 @@ const patchedRealms = new WeakSet<object>();
 export function patchRealmPromise(P: PromiseConstructor): void {
   if (patchedRealms.has(P)) return;
   patchedRealms.add(P);
+  nativeProtos.add(P.prototype);
   patchJoiningCombinator(P, 'all');
   patchJoiningCombinator(P, 'allSettled');
 }
 
+// --- promises of subclasses ------------------------------------------------------------------------
+// `then` on a promise of a Promise subclass makes its result with the subclass's constructor, and V8
+// then gives that result's init hook no parent: its reaction would run without the clock of the
+// promise it waits on, and `await` of such a promise, `Sub.all` and `Sub.resolve(p).then` would lose
+// their edges (false lost updates). Once a promise of a subclass is seen in a realm, that realm's
+// Promise.prototype.then is interposed on: a result made without a parent becomes a reaction to the
+// receiver (before the reaction can run: reactions run in later jobs), and inside Promise.all/
+// allSettled the receiver is an input. Only then: it takes V8's Promise.all off its fast path and
+// costs ~150 ns per `then` (Node 24).
+const nativeProtos = new WeakSet<object>();
+let lastNativeProto: object = Promise.prototype;
+const thenTracked = new WeakSet<object>();
+const { getPrototypeOf } = Object;
+
+function subclassSeen(promise: object): void {
+  const proto = getPrototypeOf(promise) as object;
+  if (nativeProtos.has(proto)) {
+    lastNativeProto = proto; // a realm's own promises (a Jest test file's)
+    return;
+  }
+  // The native prototype its class extends, found without running the program's code (a Proxy on
+  // the chain is not walked through).
+  for (let p: object | null = proto, depth = 0; p !== null && depth < 16 && !isProxy(p); p = getPrototypeOf(p), depth++) {
+    if (nativeProtos.has(p)) {
+      trackThen(p);
+      return;
+    }
+  }
+}
+
+function trackThen(nativeProto: object): void {
+  if (thenTracked.has(nativeProto)) return;
+  thenTracked.add(nativeProto);
+  interpose(nativeProto, 'then', (original, self, args) => {
+    if (collecting !== null) collecting.push(self);
+    const result = reflectApply(original, self, args);
+    if (isPromise(result) && isPromise(self) && PromiseTags.parent(result as object) === undefined) {
+      PromiseTags.setReaction(result as object, reactionContext(PromiseTags.ctx(result as object) ?? current.ctx, self as object), self as object);
+    }
+    return result;
+  });
+}
+
 // --- the hooks ----------------------------------------------------------------------------------------
+/** The context a reaction to `parent` starts from: where it was made; for a reaction to a
+ *  handed-off promise, a context of its own with the returning segment's clock too. */
+function reactionContext(ctx: Context, parent: object): Context {
+  const handoff = inThenableJob ? handoffs.get(parent) : undefined;
+  return handoff === undefined ? ctx : new Segment(join(ctx.seg.clock, handoff.clock), ctx.tok);
+}
+
 function promiseInit(promise: Promise<unknown>, parent: Promise<unknown> | undefined): void {
   const ctx = current.ctx;
   if (parent === undefined) {
     PromiseTags.tag(promise, ctx, parent);
+    if (getPrototypeOf(promise) !== lastNativeProto) subclassSeen(promise);
     return;
   }
-  const handoff = inThenableJob ? handoffs.get(parent) : undefined;
-  // A reaction to a handed-off promise starts from the returning segment too: a context of its own
-  // with both clocks.
-  PromiseTags.tag(promise, handoff === undefined ? ctx : new Segment(join(ctx.seg.clock, handoff.clock), ctx.tok), parent);
+  PromiseTags.tag(promise, reactionContext(ctx, parent), parent);
   if (collecting !== null) collecting.push(parent);
   if (awaiting) {
     if (parent === awaitTarget || parent === awaitWrapper) suspended();

@@ -45,6 +45,12 @@ export class PromiseTags extends Stamp {
   static parent(p: object): object | undefined {
     return #ctx in p ? p.#parent : undefined;
   }
+  /** Makes a promise the reaction to `parent` that its init hook was not told it is. */
+  static setReaction(p: object, ctx: Context, parent: object): void {
+    if (!(#ctx in p)) return;
+    p.#ctx = ctx;
+    p.#parent = parent;
+  }
   /** The segment that settled it (for a Promise.all result, one with the join of its inputs). */
   static settled(p: object): Segment | undefined {
     if (!(#ctx in p)) return undefined;

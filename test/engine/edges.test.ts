@@ -32,6 +32,16 @@ describe('interval ticks (edge 5)', () => {
   });
 });
 
+describe('promises of a Promise subclass', () => {
+  it('norace-promise-subclass: await, then/catch/finally, Sub.all and Sub.allSettled order the work they wait on', () => {
+    expectQuiet('norace-promise-subclass.js');
+  });
+
+  it('race-promise-subclass: two read-await-writes through subclass promises lose an update', () => {
+    expectLostUpdate('race-promise-subclass.js', '@write');
+  });
+});
+
 describe('Promise combinators (edge 4)', () => {
   it('norace-promise-allsettled: allSettled settles after every input, the first to settle too', () => {
     expectQuiet('norace-promise-allsettled.js');
