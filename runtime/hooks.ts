@@ -159,16 +159,15 @@ export function patchRealmPromise(P: PromiseConstructor): void {
 // allSettled the receiver is an input. Only then: it takes V8's Promise.all off its fast path and
 // costs ~150 ns per `then` (Node 24).
 const nativeProtos = new WeakSet<object>();
-let lastNativeProto: object = Promise.prototype;
+/** The prototype of the last parentless promise looked at: the next ones usually share it. */
+let lastProto: object = Promise.prototype;
 const thenTracked = new WeakSet<object>();
 const { getPrototypeOf } = Object;
 
 function subclassSeen(promise: object): void {
   const proto = getPrototypeOf(promise) as object;
-  if (nativeProtos.has(proto)) {
-    lastNativeProto = proto; // a realm's own promises (a Jest test file's)
-    return;
-  }
+  lastProto = proto;
+  if (nativeProtos.has(proto)) return; // a realm's own promises (a Jest test file's)
   // The native prototype its class extends, found without running the program's code (a Proxy on
   // the chain is not walked through).
   for (let p: object | null = proto, depth = 0; p !== null && depth < 16 && !isProxy(p); p = getPrototypeOf(p), depth++) {
@@ -204,7 +203,7 @@ function promiseInit(promise: Promise<unknown>, parent: Promise<unknown> | undef
   const ctx = current.ctx;
   if (parent === undefined) {
     PromiseTags.tag(promise, ctx, parent);
-    if (getPrototypeOf(promise) !== lastNativeProto) subclassSeen(promise);
+    if (getPrototypeOf(promise) !== lastProto) subclassSeen(promise);
     return;
   }
   PromiseTags.tag(promise, reactionContext(ctx, parent), parent);
