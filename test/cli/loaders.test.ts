@@ -299,7 +299,7 @@ describe.each(NODES)('source maps of code mapsan does not transform, with %s', (
     filtered = node(['-p', "typeof require('node:module').setSourceMapsSupport"], { cwd: fx, node: nodeBin }).stdout.trim() === 'function';
     if (existsSync(join(fx, 'mapped'))) return; // written for the first Node
     const babel = createRequire(join(ROOT, 'package.json'))('@babel/core') as typeof import('@babel/core');
-    const compiled = babel.transformSync("export function explode(): never {\n  throw new Error('boom');\n}\n", {
+    const compiled = babel.transformSync("exports.explode = function explode(): never {\n  throw new Error('boom');\n};\n", {
       filename: join(fx, 'mapped', 'src.ts'),
       sourceFileName: 'src.ts',
       configFile: false,
@@ -307,7 +307,6 @@ describe.each(NODES)('source maps of code mapsan does not transform, with %s', (
       compact: true,
       sourceMaps: true,
       presets: [require.resolve('@babel/preset-typescript', { paths: [ROOT] })],
-      plugins: [require.resolve('@babel/plugin-transform-modules-commonjs', { paths: [ROOT] })],
     })!;
     const pkg = join(fx, 'mapped', 'node_modules', 'mapped');
     mkdirSync(pkg, { recursive: true });
