@@ -45,10 +45,19 @@ export function rootToken(kind: string, originSite = -1, owner: RaceOwner | null
 
 export const current = {
   ctx: new Segment(EMPTY_CLOCK, rootToken(threadId === 0 ? 'main module' : 'worker main module')) as Context,
+  /** Bumped whenever `ctx` changes (`switchContext`): a shadow key notes the serial its fast paths are
+   *  good for (rules.ts), a number rather than a pointer to a young context, which would cost a write
+   *  barrier and keep the context alive. */
+  serial: 0,
   /** Set by `dm()`: the next async function entered belongs to its caller's activation. */
   direct: false,
 };
 
+export function switchContext(ctx: Context): void {
+  current.ctx = ctx;
+  current.serial++;
+}
+
 export function setToken(tok: Token): void {
-  if (current.ctx.tok !== tok) current.ctx = new Context(current.ctx.seg, tok);
+  if (current.ctx.tok !== tok) switchContext(new Context(current.ctx.seg, tok));
 }

@@ -18,7 +18,7 @@ import { createHook, executionAsyncResource } from 'node:async_hooks';
 import { promiseHooks } from 'node:v8';
 import { types } from 'node:util';
 import { EMPTY_CLOCK, join, joinAll, VectorClock } from './clock.js';
-import { current, rootToken, setToken, Token } from './context.js';
+import { current, rootToken, setToken, switchContext, Token } from './context.js';
 import { directPromiseHooks } from './direct-promise-hooks.js';
 import { interpose } from './interpose.js';
 import { reflectApply } from './originals.js';
@@ -52,14 +52,14 @@ let depth = 0;
 
 function enterSegment(clock: VectorClock, tok: Token): void {
   saved[depth++] = current.ctx;
-  current.ctx = new Segment(clock, tok);
+  switchContext(new Segment(clock, tok));
   current.direct = false;
   awaiting = false;
 }
 
 function leaveSegment(): void {
   if (depth === 0) return;
-  current.ctx = saved[--depth]!;
+  switchContext(saved[--depth]!);
   saved[depth] = undefined;
 }
 

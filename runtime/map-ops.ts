@@ -12,65 +12,11 @@ import { config } from './config.js';
 import { internalError } from './failsafe.js';
 import { IteratorSource, iteratorSources } from './iterator-sources.js';
 import { callWithThis, isMap, isMapIterator, reflectApply, type RealmOriginals } from './originals.js';
-import { clearAll, iterationStep, membershipRead, membershipWrite, read, startIteration, write } from './rules.js';
-import { Iteration, MapShadow } from './shadow.js';
+import { clearAll, iterationStep, membershipRead, membershipWrite, recordRead, recordWrite, startIteration } from './rules.js';
+import { Iteration, MapShadow, shadowOf } from './shadow.js';
 import { calleeText } from './sites.js';
-import { Stamp } from './tags.js';
 
 type AnyMap = Map<unknown, unknown>;
-
-// The shadow hangs off the Map as a private field (tags.ts): invisible to reflection, as fast as a
-// property, and collected with the Map.
-class Shadowed extends Stamp {
-  #shadow: MapShadow;
-  constructor(target: object, shadow: MapShadow) {
-    super(target);
-    this.#shadow = shadow;
-  }
-  static of(map: object): MapShadow | undefined {
-    return #shadow in map ? (map as Shadowed).#shadow : undefined;
-  }
-}
-// Should V8 ever refuse private fields on non-extensible objects, frozen Maps fall back to this.
-const frozenShadows = new WeakMap<object, MapShadow>();
-
-// The hot path is kept small in bytecode: V8 inlines callees into the program's function only up
-// to a cumulative bytecode budget, and what does not fit is a call per Map operation. Rare branches
-// (a first access, a frozen Map, a receiver that is not a Map) live in functions of their own.
-function shadowOf(map: AnyMap): MapShadow {
-  return Shadowed.of(map) ?? unshadowedOf(map);
-}
-
-function unshadowedOf(map: AnyMap): MapShadow {
-  const found = frozenShadows.get(map);
-  if (found !== undefined) return found;
-  const shadow = new MapShadow();
-  try {
-    new Shadowed(map, shadow);
-  } catch {
-    frozenShadows.set(map, shadow);
-  }
-  return shadow;
-}
-
-function recordRead(map: AnyMap, key: unknown, op: string, s: number, hasTrue: boolean): void {
-  try {
-    const ms = shadowOf(map);
-    read(ms, ms.keyShadow(key, map), key, op, s, hasTrue);
-  } catch (e) {
-    internalError(e);
-  }
-}
-
-function recordWrite(map: AnyMap, key: unknown, op: string, s: number, membershipChanged: boolean): void {
-  try {
-    const ms = shadowOf(map);
-    write(ms, ms.recentKeyShadow(key, map), key, op, s);
-    if (membershipChanged) membershipWrite(ms, op, s);
-  } catch (e) {
-    internalError(e);
-  }
-}
 
 function recordMembershipRead(map: AnyMap, op: string, s: number): void {
   try {

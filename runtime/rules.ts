@@ -4,11 +4,14 @@
 // interleaving that loses the update need not be the one this run happened to take.
 import { config } from './config.js';
 import { type Activation, current } from './context.js';
+import { internalError } from './failsafe.js';
 import { reportRace } from './report/index.js';
 import { captureStack } from './report/stack.js';
 import type { RaceKind } from './report/types.js';
 import { concurrent, happensBefore, Segment, stamp, succeeds } from './segment.js';
-import { Access, accessRingOf, ActivationState, Iteration, MapShadow, Pair, Ring, ShadowKey } from './shadow.js';
+import { Access, accessRingOf, ActivationState, Iteration, MapShadow, Pair, Ring, ShadowKey, shadowOf } from './shadow.js';
+
+type AnyMap = Map<unknown, unknown>;
 
 /** The running segment, stamped with its identity on the first Map access. */
 export function currentSegment(): Segment {
@@ -57,16 +60,53 @@ function eachWrite(sk: ShadowKey, ms: MapShadow, fn: (w: Access) => boolean): vo
   if (ms.clears !== null) for (const w of ms.clears.items) if (fn(w)) return;
 }
 
-export function read(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site: number, hasTrue: boolean): void {
-  // Small enough to be inlined into every get/has: the key was touched last by this activation in
-  // this segment (so the segment is stamped), and only which access came last can change.
-  const ctx = current.ctx;
-  const st = sk.lastState;
-  if (st !== null && st.seg === ctx.seg && st.act === ctx.tok.act && !config.fullStacks) readAgain(st, site, op, undefined, hasTrue);
-  else firstRead(ms, sk, key, op, site, hasTrue);
+// The hot path: V8 inlines callees into the program's function only up to a cumulative budget of
+// bytecode (920 bytes), and what does not fit is a call per Map operation. A loop that reads and
+// writes a key (`m.set(k, m.get(k) + 1)`) inlines both paths below, so each stays small: a repeated
+// access by the same context in the same segment only notes which access came last, and everything
+// else (a first access, a removal, stacks=full) is a call out (firstRead, write).
+
+/** A get or has of `key`, made now (`hasTrue`: a has that returned true). */
+export function recordRead(map: AnyMap, key: unknown, op: string, site: number, hasTrue: boolean): void {
+  try {
+    const ms = shadowOf(map);
+    const sk = ms.keyShadow(key, map);
+    if (sk.fastSerial === current.serial) {
+      const st = sk.lastState!;
+      st.lastSite = st.readSite = site;
+      st.lastOp = st.readOp = op;
+      st.lastHasTrue = hasTrue;
+    } else firstRead(ms, sk, key, op, site, hasTrue);
+  } catch (e) {
+    internalError(e);
+  }
 }
 
-/** A read in the segment the activation's state is at: it is the last access and the last read. */
+/** A set or delete of `key`, made now (`membershipChanged`: it added or removed the key). */
+export function recordWrite(map: AnyMap, key: unknown, op: string, site: number, membershipChanged: boolean): void {
+  try {
+    const ms = shadowOf(map);
+    const sk = ms.recentKeyShadow(key, map);
+    if (sk.fastSetSerial === current.serial && op === 'set') {
+      const st = sk.lastState!;
+      st.lastSite = site;
+      st.lastOp = op;
+      st.lastHasTrue = false;
+    } else write(ms, sk, key, op, site);
+    if (membershipChanged) membershipWrite(ms, op, site);
+  } catch (e) {
+    internalError(e);
+  }
+}
+
+/** The context's next accesses of the key, until another's, take the fast paths above. */
+function fastFrom(sk: ShadowKey, seg: Segment): void {
+  const serial = config.fullStacks ? -1 : current.serial;
+  sk.fastSerial = serial;
+  sk.fastSetSerial = sk.lastWriteSeg === seg ? serial : -1;
+}
+
+/** A read by the activation in the segment its state is at: it is the last access and the last read. */
 function readAgain(st: ActivationState, site: number, op: string, stack: string | undefined, hasTrue: boolean): void {
   st.lastSite = st.readSite = site;
   st.lastOp = st.readOp = op;
@@ -97,18 +137,7 @@ function firstRead(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site:
     st.seg = seg;
   }
   readAgain(st, site, op, stack, hasTrue);
-}
-
-export function write(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site: number): void {
-  // Small enough to be inlined, like read: this activation already wrote the key in this segment,
-  // so every check was made then.
-  const ctx = current.ctx;
-  const last = sk.lastState;
-  if (last !== null && last.seg === ctx.seg && last.act === ctx.tok.act && writeChecked(sk, ctx.seg, op) && !config.fullStacks) {
-    last.lastSite = site;
-    last.lastOp = op;
-    last.lastHasTrue = false;
-  } else firstWrite(ms, sk, key, op, site);
+  fastFrom(sk, seg);
 }
 
 /** A write like this one was checked in this segment already. A removal after a set is checked
@@ -117,7 +146,8 @@ function writeChecked(sk: ShadowKey, seg: Segment, op: string): boolean {
   return sk.lastWriteSeg === seg && (sk.lastRemovalSeg === seg || !isRemoval(op));
 }
 
-function firstWrite(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site: number): void {
+/** A write of the key (set, delete, clear) past the fast path. */
+function write(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site: number): void {
   const checked = writeChecked(sk, current.ctx.seg, op);
   const act = current.ctx.tok.act;
   const seg = currentSegment();
@@ -150,6 +180,7 @@ function firstWrite(ms: MapShadow, sk: ShadowKey, key: unknown, op: string, site
   st.lastOp = op;
   st.lastStack = stack;
   st.lastHasTrue = false;
+  fastFrom(sk, seg);
 }
 
 /**

@@ -7,6 +7,7 @@ import { config } from './config.js';
 import { EMPTY_CLOCK } from './clock.js';
 import { mapHas, mapIteratorNext, mapKeys } from './originals.js';
 import { Segment } from './segment.js';
+import { Stamp } from './tags.js';
 
 const NOBODY_TOKEN = rootToken('none');
 const NOBODY = NOBODY_TOKEN.act;
@@ -101,6 +102,11 @@ export class ShadowKey {
   /** The largest activation id among the states ever kept. */
   private newestAct = 0;
   lastState: ActivationState | null = null;
+  /** The context (its `current.serial`) whose repeated reads of the key change only which access came
+   *  last: `lastState` is its activation's, at its segment (rules.ts, recordRead). -1 with stacks=full. */
+  fastSerial = -1;
+  /** The same for a `set`, once the key's writes were checked in that segment: -1 or fastSerial. */
+  fastSetSerial = -1;
   lastWriteSeg: Segment | null = null;
   lastRemovalSeg: Segment | null = null;
   lastReadSeg: Segment | null = null;
@@ -144,6 +150,39 @@ export class Iteration {
 }
 
 const accessRing = (): Ring<Access> => new Ring(() => new Access());
+
+// The shadow hangs off the Map as a private field (tags.ts): invisible to reflection, as fast as a
+// property, and collected with the Map.
+class Shadowed extends Stamp {
+  #shadow: MapShadow;
+  constructor(target: object, shadow: MapShadow) {
+    super(target);
+    this.#shadow = shadow;
+  }
+  static of(map: object): MapShadow | undefined {
+    return #shadow in map ? (map as Shadowed).#shadow : undefined;
+  }
+}
+// Should V8 ever refuse private fields on non-extensible objects, frozen Maps fall back to this.
+const frozenShadows = new WeakMap<object, MapShadow>();
+
+/** The shadow of a Map (a real one: the caller has checked). The rare first access is a function of
+ *  its own, out of the bytecode V8 inlines into every Map operation (rules.ts). */
+export function shadowOf(map: Map<unknown, unknown>): MapShadow {
+  return Shadowed.of(map) ?? unshadowedOf(map);
+}
+
+function unshadowedOf(map: Map<unknown, unknown>): MapShadow {
+  const found = frozenShadows.get(map);
+  if (found !== undefined) return found;
+  const shadow = new MapShadow();
+  try {
+    new Shadowed(map, shadow);
+  } catch {
+    frozenShadows.set(map, shadow);
+  }
+  return shadow;
+}
 
 export class MapShadow {
   private keys: Map<unknown, ShadowKey> | null = null;

@@ -10,14 +10,15 @@ const fixtures = join(root, 'test', 'fixtures', 'engine');
 
 export interface ReportedRace {
   kind: string;
-  accesses: { line: number; role: string; activation: { kind: string } }[];
+  accesses: { line: number; column: number; role: string; activation: { kind: string }; stack?: string[] }[];
 }
 
-export function runFixture(name: string, args: string[] = []) {
+/** `options`: MAPSAN_OPTIONS for the mapsan run. */
+export function runFixture(name: string, args: string[] = [], options = '') {
   const file = join(fixtures, name);
   const json = join(mkdtempSync(join(tmpdir(), 'mapsan-fixture-')), 'report.json');
   const plain = spawnSync(process.execPath, [file, ...args], { encoding: 'utf8' });
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'mapsan.js'), '--json', json, file, ...args], { encoding: 'utf8', env: { ...process.env, MAPSAN_CACHE: '0' } });
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'mapsan.js'), '--json', json, file, ...args], { encoding: 'utf8', env: { ...process.env, MAPSAN_CACHE: '0', MAPSAN_OPTIONS: options } });
   const lines = readFileSync(file, 'utf8').split('\n');
   const marker = (m: string) => lines.findIndex((l) => l.includes(`// ${m}`)) + 1;
   const races = JSON.parse(readFileSync(json, 'utf8')).races as ReportedRace[];
