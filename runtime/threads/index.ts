@@ -44,9 +44,10 @@
 // from another thread to a thread without mapsan; ports moved by paths mapsan does not see.
 //
 // Cost (bench/workers.mjs, 10,000 messages of 1 KB between two workers, Node 20, noisy 2-core VM):
-// mapsan ~1.7-2.1x plain in ping-pong. Almost all of it is V8 running this module's paths cold and
-// compiling them, in each worker (the first ~6,000 messages); later, per message, as fast as plain.
-// The one-CPU window is spread over a dozen small steps, the join of a received clock and the
+// mapsan ~1.7-2.1x plain in ping-pong while plain took 190-440 ms (2026-11-24), 4.4x once plain
+// took 60-70 (2026-12-07). Almost all of it is V8 running this module's paths cold and compiling
+// them, in each worker (the first ~6,000 messages); later, per message, as fast as plain. The
+// one-CPU window is spread over a dozen small steps, the join of a received clock and the
 // per-message activation with the wrappers the largest at about a quarter each (README, Speed).
 //
 // Reports: a worker reports like the main thread (text on its own, through report/ which writes each
