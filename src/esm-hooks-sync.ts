@@ -23,7 +23,7 @@
 
 import { readFileSync } from 'node:fs';
 import {
-  nextLoaded, planLoad, resolved, typeScriptLoaded, typeScriptSpecifier,
+  nextLoaded, noTypeScriptLoader, planLoad, resolved, typeScriptResult, typeScriptSpecifier,
   type LoadContext, type LoadResult, type ResolveContext, type ResolveResult,
 } from './esm-loading.js';
 
@@ -54,7 +54,15 @@ function load(url: string, context: LoadContext, nextLoad: NextLoad): LoadResult
   switch (plan.kind) {
     case 'next': return nextLoad(url, context);
     case 'done': return plan.result;
-    case 'typescript': return typeScriptLoaded(readFileSync(plan.filename, 'utf8'), plan, url, withoutFrames);
+    case 'typescript': {
+      let loaded: LoadResult | undefined;
+      try {
+        loaded = nextLoad(url, context);
+      } catch (e) {
+        if (!noTypeScriptLoader(e)) throw e;
+      }
+      return typeScriptResult(loaded, readFileSync(plan.filename, 'utf8'), plan, url, withoutFrames);
+    }
     case 'loaded': return nextLoaded(nextLoad(url, context), plan, url, withoutFrames);
   }
 }

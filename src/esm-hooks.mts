@@ -10,7 +10,8 @@ import type * as LoadingModule from './esm-loading.js';
 import type { LoadContext, LoadResult, ResolveContext, ResolveResult } from './esm-loading.js';
 
 const require = createRequire(import.meta.url);
-const { resolved, typeScriptSpecifier, planLoad, typeScriptLoaded, nextLoaded } = require('./esm-loading.js') as typeof LoadingModule;
+const { resolved, typeScriptSpecifier, planLoad, typeScriptResult, noTypeScriptLoader, nextLoaded } =
+  require('./esm-loading.js') as typeof LoadingModule;
 
 type NextResolve = (specifier: string, context?: ResolveContext) => Promise<ResolveResult>;
 type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
@@ -38,7 +39,15 @@ export async function load(url: string, context: LoadContext, nextLoad: NextLoad
   switch (plan.kind) {
     case 'next': return nextLoad(url, context);
     case 'done': return plan.result;
-    case 'typescript': return typeScriptLoaded(await readFile(plan.filename, 'utf8'), plan, url, asIs);
+    case 'typescript': {
+      let loaded: LoadResult | undefined;
+      try {
+        loaded = await nextLoad(url, context);
+      } catch (e) {
+        if (!noTypeScriptLoader(e)) throw e;
+      }
+      return typeScriptResult(loaded, await readFile(plan.filename, 'utf8'), plan, url, asIs);
+    }
     case 'loaded': return nextLoaded(await nextLoad(url, context), plan, url, asIs);
   }
 }

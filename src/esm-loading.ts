@@ -49,7 +49,7 @@ export type LoadPlan =
   | { kind: 'next' }
   /** Answered without source: CommonJS TypeScript, for the CommonJS loader and pirates. */
   | { kind: 'done'; result: LoadResult }
-  /** TypeScript this hook reads and transforms itself; 'none' is a .ts with no package "type". */
+  /** TypeScript, loaded by the next hook or else read here; 'none' is a .ts with no package "type". */
   | { kind: 'typescript'; filename: string; type: 'module' | 'none' }
   /** Any other file: the next hook loads it, and a module it returns may be transformed. */
   | { kind: 'loaded'; filename: string; skip: boolean };
@@ -58,11 +58,11 @@ export type LoadPlan =
 const commonjs = (): LoadResult => ({ format: 'commonjs', source: null, shortCircuit: true });
 
 /**
- * .mts, .ts and .cts files are handled without the next hook on every Node version (Node 20 cannot
- * load them at all: ERR_UNKNOWN_FILE_EXTENSION; Node 24 strips types itself but would then hand
- * CommonJS TypeScript to its ESM-side CJS loader, bypassing pirates). The format is decided as
- * Node 24 does: .mts module, .cts commonjs, .ts by the nearest package.json "type", and without one
- * by syntax (see typeScriptLoaded). mapsan's own files and node_modules are never transformed.
+ * .mts, .ts and .cts files: the format is decided as Node 24 does: .mts module, .cts commonjs, .ts
+ * by the nearest package.json "type", and without one by syntax (see typeScriptLoaded). CommonJS
+ * TypeScript is answered without the next hook (Node 24 would hand it to its ESM-side CJS loader,
+ * bypassing pirates); the rest goes to the next hook first (typeScriptNextLoaded). mapsan's own
+ * files and node_modules are never transformed.
  */
 export function planLoad(url: string): LoadPlan {
   if (!url.startsWith('file:')) return { kind: 'next' };
@@ -77,12 +77,42 @@ export function planLoad(url: string): LoadPlan {
 }
 
 /**
+ * Whether the next hooks' error, loading a TypeScript file, means that no loader before mapsan
+ * compiles TypeScript: Node 20 (and 22 without type stripping) knows no .ts extension. mapsan then
+ * reads the file and strips the types itself. Any other error is a loader's own, and stands.
+ */
+export function noTypeScriptLoader(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ERR_UNKNOWN_FILE_EXTENSION';
+}
+
+/**
+ * The result for a TypeScript file of plan `typescript`, given what the next hooks returned
+ * (undefined: nothing before mapsan loads TypeScript) and the file's text. A loader registered
+ * before mapsan (tsx, tsimp, ts-node) returns JavaScript it compiled, with its own handling of
+ * decorators, enums and tsconfig: that is instrumented as it is, in the format the loader chose
+ * (its inline source map keeps reports on the .ts lines). The file's own text (Node's default load
+ * with a format hint, or Node >= 22.7's 'module-typescript') is stripped here. Telling them apart by
+ * the text, not the format: Node's default load reports 'module' for raw TypeScript when a loader's
+ * resolve hook said so.
+ */
+export function typeScriptResult(loaded: LoadResult | undefined, original: string, plan: { filename: string; type: 'module' | 'none' },
+                                 url: string, thrown: (e: Error) => Error): LoadResult {
+  if (loaded === undefined) return typeScriptLoaded(original, plan, url, thrown);
+  if (loaded.source == null) return loaded;
+  const source = text(loaded.source);
+  const format = loaded.format;
+  if (source === original || format === 'module-typescript' || format === 'commonjs-typescript') return typeScriptLoaded(source, plan, url, thrown);
+  if (format !== 'module' && format !== 'commonjs') return loaded;
+  return { ...loaded, source: transform(source, plan.filename, format, url, thrown, true).code, shortCircuit: true };
+}
+
+/**
  * The result for a TypeScript file of plan `typescript`, given its source. Modules are returned as
  * `format: 'module'`; CommonJS with no source, which makes Node load it with the monkey-patchable
  * CommonJS loader, where pirates (register.js) transforms it.
  */
-export function typeScriptLoaded(source: string, plan: { filename: string; type: 'module' | 'none' }, url: string,
-                                 thrown: (e: Error) => Error): LoadResult {
+function typeScriptLoaded(source: string, plan: { filename: string; type: 'module' | 'none' }, url: string,
+                          thrown: (e: Error) => Error): LoadResult {
   // 'none' (.ts, no "type"): parse unambiguously; a file with import/export is a module.
   const out = transform(source, plan.filename, plan.type === 'module' ? 'module' : 'commonjs', url, thrown);
   if (plan.type === 'none' && out.sourceType !== 'module') return commonjs();
@@ -114,10 +144,10 @@ function text(source: LoadResult['source']): string {
  * run: each way makes Node print it differently.
  */
 function transform(source: string, filename: string, format: 'commonjs' | 'module', url: string,
-                   thrown: (e: Error) => Error): { code: string; sourceType: string } {
+                   thrown: (e: Error) => Error, compiled = false): { code: string; sourceType: string } {
   const t = require('./transform.js') as typeof import('./transform.js');
   try {
-    return t.transform(source, filename, { format });
+    return t.transform(source, filename, { format, compiled });
   } catch (e) {
     if (!t.isMapsanSyntaxError(e)) throw e;
     if (entries.has(url)) return { code: t.syntaxErrorModule(e, source), sourceType: 'module' };

@@ -23,6 +23,11 @@ export interface TransformOptions {
    * unless it has import/export ("unambiguous"), with a top-level `return` allowed.
    */
   format: Format;
+  /**
+   * The source is JavaScript that another loader compiled from this TypeScript file (tsx, tsimp,
+   * ts-node registered before mapsan): it is instrumented as JavaScript, not stripped again.
+   */
+  compiled?: boolean;
 }
 
 export interface TransformResult {
@@ -38,6 +43,13 @@ export interface TransformResult {
 export const TS_EXTENSIONS: ReadonlySet<string> = new Set(['.ts', '.mts', '.cts']);
 
 type Babel = typeof import('@babel/core');
+type ParserPlugins = NonNullable<NonNullable<import('@babel/core').TransformOptions['parserOpts']>['plugins']>;
+
+// Syntax mapsan parses and prints back as it is, for a loader that runs after it (ts-node,
+// @babel/register) or before it on the original file: decorators and auto-accessors, which Node
+// itself cannot run. TC39's decorators first (TypeScript 5's default); see transform() for the other.
+const DECORATORS: ParserPlugins = [['decorators', {}], 'decoratorAutoAccessors'];
+const LEGACY_DECORATORS: ParserPlugins = ['decorators-legacy', 'decoratorAutoAccessors'];
 
 /** Resolves `name` from the user's cwd first, then from mapsan's own install. */
 function resolveFrom(name: string): string {
@@ -243,7 +255,7 @@ function result(code: string, sourceType: 'script' | 'module', instrumented: boo
 
 export function transform(source: string, filename: string, options: TransformOptions): TransformResult {
   const ext = extname(filename);
-  const ts = TS_EXTENSIONS.has(ext);
+  const ts = TS_EXTENSIONS.has(ext) && options.compiled !== true;
   if (isOwnFile(filename) || (!ts && alreadyInstrumented(source))) {
     return result(source, options.format === 'module' ? 'module' : 'script', false);
   }
@@ -282,23 +294,35 @@ export function transform(source: string, filename: string, options: TransformOp
   let code = input ? input.source : source;
   if (options.format === 'module') code += '\nexport {};\n';
 
+  const babelOptions = (decorators: ParserPlugins): import('@babel/core').TransformOptions => ({
+    filename,
+    sourceFileName: filename,
+    configFile: false,
+    babelrc: false,
+    browserslistConfigFile: false,
+    sourceType: options.format === 'module' ? 'module' : 'unambiguous',
+    parserOpts: {
+      plugins: decorators,
+      ...(options.format === 'commonjs' ? { allowReturnOutsideFunction: true, allowNewTargetOutsideFunction: true } : {}),
+    },
+    inputSourceMap: (input?.map ?? false) as never,
+    sourceMaps: 'both',
+    highlightCode: false,
+    caller: { name: 'mapsan', supportsStaticESM: options.format === 'module', supportsDynamicImport: true, supportsTopLevelAwait: options.format === 'module' } as never,
+    plugins: [detect as never, [plugin as never, pluginOptions]],
+    presets: tsPreset ? [[tsPreset.value as never, { allowDeclareFields: true, onlyRemoveTypeImports: false }]] : [],
+  });
+
   let out: ReturnType<Babel['transformSync']>;
   try {
-    out = babel.transformSync(code, {
-      filename,
-      sourceFileName: filename,
-      configFile: false,
-      babelrc: false,
-      browserslistConfigFile: false,
-      sourceType: options.format === 'module' ? 'module' : 'unambiguous',
-      parserOpts: options.format === 'commonjs' ? { allowReturnOutsideFunction: true, allowNewTargetOutsideFunction: true } : {},
-      inputSourceMap: (input?.map ?? false) as never,
-      sourceMaps: 'both',
-      highlightCode: false,
-      caller: { name: 'mapsan', supportsStaticESM: options.format === 'module', supportsDynamicImport: true, supportsTopLevelAwait: options.format === 'module' } as never,
-      plugins: [detect as never, [plugin as never, pluginOptions]],
-      presets: tsPreset ? [[tsPreset.value as never, { allowDeclareFields: true, onlyRemoveTypeImports: false }]] : [],
-    });
+    try {
+      out = babel.transformSync(code, babelOptions(DECORATORS));
+    } catch (e) {
+      // Parameter decorators parse only as TypeScript's experimentalDecorators (NestJS, TypeORM),
+      // which in turn rejects `export @dec class`: a file gets the second syntax only if it needs it.
+      if ((e as { reasonCode?: string }).reasonCode !== 'UnsupportedParameterDecorator') throw e;
+      out = babel.transformSync(code, babelOptions(LEGACY_DECORATORS));
+    }
   } catch (e) {
     const err = e as Error & { code?: string; loc?: { line: number; column: number }; reasonCode?: string };
     if (err && (err.code === 'BABEL_PARSE_ERROR' || (err instanceof SyntaxError && err.loc))) throw formatSyntaxError(err, filename);
