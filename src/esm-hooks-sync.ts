@@ -50,7 +50,7 @@ function resolve(specifier: string, context: ResolveContext, nextResolve: NextRe
 
 function load(url: string, context: LoadContext, nextLoad: NextLoad): LoadResult {
   if (!fromImport(context)) return nextLoad(url, context);
-  const plan = planLoad(url);
+  const plan = planLoad(url, context);
   switch (plan.kind) {
     case 'next': return nextLoad(url, context);
     case 'done': return plan.result;

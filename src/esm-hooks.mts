@@ -35,7 +35,7 @@ export async function resolve(specifier: string, context: ResolveContext, nextRe
 }
 
 export async function load(url: string, context: LoadContext, nextLoad: NextLoad): Promise<LoadResult> {
-  const plan = planLoad(url);
+  const plan = planLoad(url, context);
   switch (plan.kind) {
     case 'next': return nextLoad(url, context);
     case 'done': return plan.result;

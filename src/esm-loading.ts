@@ -64,14 +64,17 @@ const commonjs = (): LoadResult => ({ format: 'commonjs', source: null, shortCir
  * bypassing pirates); the rest goes to the next hook first (typeScriptNextLoaded). mapsan's own
  * files and node_modules are never transformed.
  */
-export function planLoad(url: string): LoadPlan {
+export function planLoad(url: string, context: LoadContext): LoadPlan {
   if (!url.startsWith('file:')) return { kind: 'next' };
   const filename = fileURLToPath(url);
   const ext = extname(filename);
   const skip = isOwnFile(filename) || NODE_MODULES.test(filename);
   if (!TS.has(ext) || skip) return { kind: 'loaded', filename, skip };
   const { packageType } = require('./package-type.js') as typeof import('./package-type.js');
-  const type = ext === '.mts' ? 'module' : ext === '.cts' ? 'commonjs' : packageType(filename);
+  // A hook before mapsan that asks for a module (tsx does, of a .ts in a package with no "type")
+  // gets one, as from Node's default load.
+  const asked = context.format === 'module' || context.format === 'module-typescript';
+  const type = ext === '.mts' || asked ? 'module' : ext === '.cts' ? 'commonjs' : packageType(filename);
   if (type === 'commonjs') return { kind: 'done', result: commonjs() };
   return { kind: 'typescript', filename, type };
 }
