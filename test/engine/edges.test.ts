@@ -42,6 +42,27 @@ describe('promises of a Promise subclass', () => {
   });
 });
 
+describe('two reactions to one promise (edge 3 orders neither after the other)', () => {
+  // The shape mapsan found in async-cache-dedupe's own tests: a single-flight cache whose cleanup
+  // reaction deletes the key whatever it holds by then.
+  it('race-single-flight-cleanup: a later request stored before the cleanup runs is deleted by it', () => {
+    const { plain, r, races, marker } = runFixture('race-single-flight-cleanup.js');
+    expect(r.stdout).toBe(plain.stdout);
+    expect(r.status).toBe(66);
+    const [read, set, del] = [marker('@read'), marker('@other'), marker('@write')];
+    expect(shapes(races).sort()).toEqual([
+      // The first request's read and cleanup, the second request's set between them.
+      ['lost-update', [`read@${read}`, `other-write@${set}`, `write@${del}`]],
+      // The second request's read and cleanup, the first cleanup between them.
+      ['lost-update', [`read@${read}`, `other-write@${del}`, `write@${del}`]],
+    ].sort());
+  });
+
+  it('norace-single-flight-cleanup: a cleanup that re-reads the key and deletes only its own request', () => {
+    expectQuiet('norace-single-flight-cleanup.js');
+  });
+});
+
 describe('Promise combinators (edge 4)', () => {
   it('norace-promise-allsettled: allSettled settles after every input, the first to settle too', () => {
     expectQuiet('norace-promise-allsettled.js');
