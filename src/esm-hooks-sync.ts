@@ -23,7 +23,7 @@
 
 import { readFileSync } from 'node:fs';
 import {
-  nextLoaded, noTypeScriptLoader, planLoad, resolved, typeScriptResult, typeScriptSpecifier,
+  needsFileText, nextLoaded, noTypeScriptLoader, planLoad, resolved, typeScriptResult, typeScriptSpecifier,
   type LoadContext, type LoadResult, type ResolveContext, type ResolveResult,
 } from './esm-loading.js';
 
@@ -61,7 +61,8 @@ function load(url: string, context: LoadContext, nextLoad: NextLoad): LoadResult
       } catch (e) {
         if (!noTypeScriptLoader(e)) throw e;
       }
-      return typeScriptResult(loaded, readFileSync(plan.filename, 'utf8'), plan, url, withoutFrames);
+      const fileText = loaded === undefined || needsFileText(loaded) ? readFileSync(plan.filename, 'utf8') : undefined;
+      return typeScriptResult(loaded ?? { source: fileText }, fileText, plan, url, withoutFrames);
     }
     case 'loaded': return nextLoaded(nextLoad(url, context), plan, url, withoutFrames);
   }

@@ -10,7 +10,7 @@ import type * as LoadingModule from './esm-loading.js';
 import type { LoadContext, LoadResult, ResolveContext, ResolveResult } from './esm-loading.js';
 
 const require = createRequire(import.meta.url);
-const { resolved, typeScriptSpecifier, planLoad, typeScriptResult, noTypeScriptLoader, nextLoaded } =
+const { resolved, typeScriptSpecifier, planLoad, typeScriptResult, noTypeScriptLoader, needsFileText, nextLoaded } =
   require('./esm-loading.js') as typeof LoadingModule;
 
 type NextResolve = (specifier: string, context?: ResolveContext) => Promise<ResolveResult>;
@@ -46,7 +46,8 @@ export async function load(url: string, context: LoadContext, nextLoad: NextLoad
       } catch (e) {
         if (!noTypeScriptLoader(e)) throw e;
       }
-      return typeScriptResult(loaded, await readFile(plan.filename, 'utf8'), plan, url, asIs);
+      const fileText = loaded === undefined || needsFileText(loaded) ? await readFile(plan.filename, 'utf8') : undefined;
+      return typeScriptResult(loaded ?? { source: fileText }, fileText, plan, url, asIs);
     }
     case 'loaded': return nextLoaded(await nextLoad(url, context), plan, url, asIs);
   }

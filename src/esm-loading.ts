@@ -61,7 +61,7 @@ const commonjs = (): LoadResult => ({ format: 'commonjs', source: null, shortCir
  * .mts, .ts and .cts files: the format is decided as Node 24 does: .mts module, .cts commonjs, .ts
  * by the nearest package.json "type", and without one by syntax (see typeScriptLoaded). CommonJS
  * TypeScript is answered without the next hook (Node 24 would hand it to its ESM-side CJS loader,
- * bypassing pirates); the rest goes to the next hook first (typeScriptNextLoaded). mapsan's own
+ * bypassing pirates); the rest goes to the next hook first (typeScriptResult). mapsan's own
  * files and node_modules are never transformed.
  */
 export function planLoad(url: string, context: LoadContext): LoadPlan {
@@ -89,24 +89,35 @@ export function noTypeScriptLoader(error: unknown): boolean {
 }
 
 /**
- * The result for a TypeScript file of plan `typescript`, given what the next hooks returned
- * (undefined: nothing before mapsan loads TypeScript) and the file's text. A loader registered
- * before mapsan (tsx, tsimp, ts-node) returns JavaScript it compiled, with its own handling of
- * decorators, enums and tsconfig: that is instrumented as it is, in the format the loader chose
- * (its inline source map keeps reports on the .ts lines). The file's own text (Node's default load
- * with a format hint, or Node >= 22.7's 'module-typescript') is stripped here. Telling them apart by
- * the text, not the format: Node's default load reports 'module' for raw TypeScript when a loader's
- * resolve hook said so.
+ * Whether what the next hooks returned for a TypeScript file may be either JavaScript a loader
+ * compiled or the file's own text (Node's default load reports 'module' for raw TypeScript when a
+ * loader's resolve hook said so): only then is the file read to tell them apart.
  */
-export function typeScriptResult(loaded: LoadResult | undefined, original: string, plan: { filename: string; type: 'module' | 'none' },
+export function needsFileText(loaded: LoadResult): boolean {
+  return loaded.source != null && (loaded.format === 'module' || loaded.format === 'commonjs');
+}
+
+/**
+ * The result for a TypeScript file of plan `typescript`, given what the next hooks returned (when
+ * nothing before mapsan loads TypeScript, the hooks pass the file's text with no format) and, where
+ * needsFileText says so, the file's text. A loader registered before mapsan (tsx, tsimp, ts-node)
+ * returns JavaScript it compiled, with its own handling of decorators, enums and tsconfig: that is
+ * instrumented as it is, in the format the loader chose (its inline source map keeps reports on the
+ * .ts lines). TypeScript source (the file's own text, Node >= 22.7's 'module-typescript') is
+ * stripped here.
+ */
+export function typeScriptResult(loaded: LoadResult, fileText: string | undefined, plan: { filename: string; type: 'module' | 'none' },
                                  url: string, thrown: (e: Error) => Error): LoadResult {
-  if (loaded === undefined) return typeScriptLoaded(original, plan, url, thrown);
   if (loaded.source == null) return loaded;
   const source = text(loaded.source);
   const format = loaded.format;
-  if (source === original || format === 'module-typescript' || format === 'commonjs-typescript') return typeScriptLoaded(source, plan, url, thrown);
-  if (format !== 'module' && format !== 'commonjs') return loaded;
-  return { ...loaded, source: transform(source, plan.filename, format, url, thrown, true).code, shortCircuit: true };
+  if ((format === 'module' || format === 'commonjs') && source !== fileText) {
+    return { ...loaded, source: transform(source, plan.filename, format, url, thrown, true).code, shortCircuit: true };
+  }
+  if (format == null || format === 'module' || format === 'commonjs' || format === 'module-typescript' || format === 'commonjs-typescript') {
+    return typeScriptLoaded(source, plan, url, thrown);
+  }
+  return loaded;
 }
 
 /**
